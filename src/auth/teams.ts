@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import { fail } from '../errors.js';
+import { isId, newId } from '../ids.js';
+import type { Database, TeamsTable } from '../store/schema.js';
+
+export interface Team {
+  id: string;
+  name: string;
+  domain: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toTeam(row: TeamsTable): Team {
+  return { id: row.id, name: row.name, domain: row.domain, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+export async function createTeam(db: Kysely<Database>, name: string, domain: string | null = null): Promise<Team> {
+  const trimmed = name.trim();
+  if (trimmed === '') throw fail('VALIDATION_FAILED', 'A team needs a non-empty name.', [{ field: 'name', message: 'must not be empty' }]);
+  const existing = await db.selectFrom('teams').select('id').where('name', '=', trimmed).executeTakeFirst();
+  if (existing) throw fail('TEAM_EXISTS', `A team named "${trimmed}" already exists.`);
+  const now = new Date().toISOString();
+  const row: TeamsTable = { id: newId(), name: trimmed, domain, created_at: now, updated_at: now };
+  await db.insertInto('teams').values(row).execute();
+  return toTeam(row);
+}
+
+export async function getTeam(db: Kysely<Database>, id: string): Promise<Team | undefined> {
+  const row = await db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toTeam(row);
+}
+
+/** Finds a team by id or by exact name, as the CLI's `--team <name or id>` allows. */
+export async function findTeam(db: Kysely<Database>, nameOrId: string): Promise<Team> {
+  let row = isId(nameOrId)
+    ? await db.selectFrom('teams').selectAll().where('id', '=', nameOrId).executeTakeFirst()
+    : undefined;
+  row ??= await db.selectFrom('teams').selectAll().where('name', '=', nameOrId).executeTakeFirst();
+  if (!row) throw fail('TEAM_NOT_FOUND', `No team with name or id "${nameOrId}".`);
+  return toTeam(row);
+}
+
+export async function listTeams(db: Kysely<Database>): Promise<Team[]> {
+  const rows = await db.selectFrom('teams').selectAll().orderBy('id').execute();
+  return rows.map(toTeam);
+}
+
+export async function countTeams(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('teams').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,184 @@
+import { type Static, Type } from 'typebox';
+
+/**
+ * Wire schemas of the connections API (seeds 003/004): `_id` and camelCase, the type's own
+ * object beside the common fields. Request bodies are validated with these schemas; the OpenAPI
+ * document is generated from them, so the two cannot drift.
+ */
+
+const NameValue = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }), value: Type.String({ maxLength: 10_000 }) },
+  { additionalProperties: false },
+);
+
+const Uri = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'An absolute http(s) URL.' });
+const RelativeUri = Type.String({ maxLength: 2000, description: 'Path (and query) appended to baseURI.' });
+const Secret = (description: string) => Type.String({ maxLength: 10_000, description: `${description} Secret: encrypted at rest, returned as "******".` });
+
+export const RestConfig = Type.Object(
+  {
+    baseURI: Uri,
+    mediaType: Type.Optional(Type.Enum(['json', 'urlencoded', 'xml'], { default: 'json' })),
+    authType: Type.Optional(Type.Enum(['token', 'basic', 'oauth', 'custom'], { default: 'token' })),
+    bearerToken: Type.Optional(Secret('Token sent on every request.')),
+    tokenLocation: Type.Optional(Type.Enum(['header', 'url'], { default: 'header' })),
+    tokenParam: Type.Optional(Type.String({ maxLength: 200, description: 'Query parameter carrying the token when tokenLocation is "url".' })),
+    authHeader: Type.Optional(Type.String({ maxLength: 200, description: 'Header carrying the token (default Authorization).' })),
+    authScheme: Type.Optional(Type.String({ maxLength: 50, description: 'Scheme before the token in the header (default Bearer; empty for none).' })),
+    basicAuth: Type.Optional(
+      Type.Object({ username: Type.String({ maxLength: 1000 }), password: Type.Optional(Secret('Basic auth password.')) }, { additionalProperties: false }),
+    ),
+    refreshToken: Type.Optional(Secret('OAuth refresh token.')),
+    headers: Type.Optional(Type.Array(NameValue, { maxItems: 100, description: 'Headers sent on every request.' })),
+    pingRelativeURI: Type.Optional(RelativeUri),
+    pingMethod: Type.Optional(Type.Enum(['GET', 'POST', 'HEAD'], { default: 'GET' })),
+    pingBody: Type.Optional(Type.String({ maxLength: 100_000 })),
+    encryptedFields: Type.Optional(Type.Array(NameValue, { maxItems: 100, description: 'Named values kept encrypted (each value is a secret).' })),
+    unencryptedFields: Type.Optional(Type.Array(NameValue, { maxItems: 100, description: 'Named values kept in clear.' })),
+    scope: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const HttpAuth = Type.Object(
+  {
+    type: Type.Enum(['none', 'basic', 'token', 'oauth2', 'custom']),
+    basic: Type.Optional(
+      Type.Object({ username: Type.String({ maxLength: 1000 }), password: Type.Optional(Secret('Basic auth password.')) }, { additionalProperties: false }),
+    ),
+    token: Type.Optional(
+      Type.Object(
+        {
+          token: Type.Optional(Secret('The token.')),
+          location: Type.Optional(Type.Enum(['header', 'url', 'body'], { default: 'header' })),
+          headerName: Type.Optional(Type.String({ maxLength: 200, default: 'Authorization' })),
+          scheme: Type.Optional(Type.String({ maxLength: 50, default: 'Bearer' })),
+          paramName: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    oauth2: Type.Optional(
+      Type.Object(
+        {
+          grantType: Type.Optional(Type.Enum(['client_credentials', 'authorization_code'])),
+          clientId: Type.Optional(Type.String({ maxLength: 1000 })),
+          clientSecret: Type.Optional(Secret('OAuth2 client secret.')),
+          tokenURI: Type.Optional(Uri),
+          scope: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 100 })),
+          accessToken: Type.Optional(Secret('Current OAuth2 access token.')),
+          refreshToken: Type.Optional(Secret('OAuth2 refresh token.')),
+          expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const HttpConfig = Type.Object(
+  {
+    baseURI: Uri,
+    mediaType: Type.Optional(Type.Enum(['json', 'urlencoded', 'xml', 'csv', 'plaintext'], { default: 'json' })),
+    headers: Type.Optional(Type.Array(NameValue, { maxItems: 100, description: 'Headers sent on every request.' })),
+    auth: Type.Optional(HttpAuth),
+    ping: Type.Optional(
+      Type.Object(
+        {
+          relativeURI: Type.Optional(RelativeUri),
+          method: Type.Optional(Type.Enum(['GET', 'POST', 'PUT', 'HEAD'], { default: 'GET' })),
+          body: Type.Optional(Type.String({ maxLength: 100_000 })),
+          successPath: Type.Optional(Type.String({ maxLength: 500, description: 'Dot path into the JSON response that must hold one of successValues.' })),
+          successValues: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    concurrencyLevel: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'At most this many requests in flight at once.' })),
+    rateLimit: Type.Optional(
+      Type.Object(
+        {
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'At most this many requests per second.' })),
+          failStatusCode: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+          failPath: Type.Optional(Type.String({ maxLength: 500 })),
+          failValues: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    encrypted: Type.Optional(Type.Record(Type.String(), Secret('A custom secret value.'), { description: 'Custom secret values (all encrypted).' })),
+    unencrypted: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 10_000 }), { description: 'Custom values kept in clear.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CONNECTION_TYPES = ['rest', 'http'] as const;
+export type ConnectionType = (typeof CONNECTION_TYPES)[number];
+
+const QueueInfo = Type.Object({ name: Type.String(), size: Type.Integer() });
+
+/** Fields the server owns: accepted in a request (so a GET response can be sent back verbatim) and ignored. */
+export const READ_ONLY_FIELDS = ['_id', 'lastModified', 'createdAt', 'queues', 'offline'] as const;
+
+export const ConnectionInput = Type.Object(
+  {
+    type: Type.Enum([...CONNECTION_TYPES]),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    rest: Type.Optional(RestConfig),
+    http: Type.Optional(HttpConfig),
+    debugDate: Type.Optional(
+      Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+        description: 'Record outbound requests in the debug log until this time (at most 1 hour ahead).',
+      }),
+    ),
+    _id: Type.Optional(Type.String({ description: 'Ignored (read-only).' })),
+    lastModified: Type.Optional(Type.String({ description: 'Ignored (read-only).' })),
+    createdAt: Type.Optional(Type.String({ description: 'Ignored (read-only).' })),
+    offline: Type.Optional(Type.Boolean({ description: 'Ignored (read-only).' })),
+    queues: Type.Optional(Type.Array(QueueInfo, { description: 'Ignored (read-only).' })),
+  },
+  { additionalProperties: false },
+);
+export type ConnectionInput = Static<typeof ConnectionInput>;
+
+export const Connection = Type.Object(
+  {
+    _id: Type.String(),
+    lastModified: Type.String({ format: 'date-time' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    type: Type.Enum([...CONNECTION_TYPES]),
+    name: Type.String(),
+    rest: Type.Optional(RestConfig),
+    http: Type.Optional(HttpConfig),
+    debugDate: Type.Optional(Type.String({ format: 'date-time' })),
+    offline: Type.Boolean(),
+    queues: Type.Array(QueueInfo),
+  },
+  { additionalProperties: false },
+);
+export type Connection = Static<typeof Connection>;
+
+/** The stored, validated document of a connection: what a user may set. */
+export interface ConnectionDoc {
+  type: ConnectionType;
+  name: string;
+  rest?: Static<typeof RestConfig>;
+  http?: Static<typeof HttpConfig>;
+}
+
+/**
+ * Where each type keeps its secrets, as JSON pointers; `*` matches any key or index.
+ * Everything matched is encrypted at rest and masked on the way out.
+ */
+export const SECRET_POINTERS: Record<ConnectionType, string[]> = {
+  rest: ['/rest/bearerToken', '/rest/refreshToken', '/rest/basicAuth/password', '/rest/encryptedFields/*/value'],
+  http: [
+    '/http/auth/basic/password',
+    '/http/auth/token/token',
+    '/http/auth/oauth2/clientSecret',
+    '/http/auth/oauth2/accessToken',
+    '/http/auth/oauth2/refreshToken',
+    '/http/encrypted/*',
+  ],
+};

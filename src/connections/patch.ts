@@ -1,0 +1,58 @@
+import jsonPatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import { fail } from '../errors.js';
+import { READ_ONLY_FIELDS } from './model.js';
+
+const EDITABLE_ROOTS = new Set(['type', 'name', 'rest', 'http', 'debugDate']);
+const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
+
+function rootOf(path: unknown): string | undefined {
+  if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
+  return path.slice(1).split('/')[0]?.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * Applies a JSON Patch (RFC 6902) to the masked, editable form of a connection and returns the
+ * result; never mutates `doc`. Operating on the masked form means a `test` on a secret compares
+ * against "******", so a patch can never be used to guess a stored secret.
+ * Invalid operations throw PATCH_OP_INVALID / PATCH_READ_ONLY_FIELD naming the operation.
+ */
+export function applyConnectionPatch<T extends object>(doc: T, operations: unknown): T {
+  if (!Array.isArray(operations)) {
+    throw fail('PATCH_OP_INVALID', 'A JSON Patch body must be an array of operations, e.g. [{"op":"replace","path":"/name","value":"New name"}].', [
+      { field: 'body', message: 'must be an array' },
+    ]);
+  }
+  if (operations.length === 0) throw fail('PATCH_OP_INVALID', 'The JSON Patch has no operations.', [{ field: 'body', message: 'must not be empty' }]);
+  operations.forEach((op: unknown, index) => {
+    const record = (typeof op === 'object' && op !== null ? op : {}) as Record<string, unknown>;
+    const problem = (message: string, code: 'PATCH_OP_INVALID' | 'PATCH_READ_ONLY_FIELD' = 'PATCH_OP_INVALID') =>
+      fail(code, `Operation ${index} is invalid: ${message}.`, [{ field: `[${index}]`, message, index, operation: op }]);
+    if (typeof op !== 'object' || op === null || Array.isArray(op)) throw problem('must be an object with "op" and "path"');
+    if (typeof record.op !== 'string' || !OPS.has(record.op)) throw problem(`"op" must be one of ${[...OPS].join(', ')}`);
+    for (const key of ['path', ...(record.op === 'move' || record.op === 'copy' ? ['from'] : [])]) {
+      const root = rootOf(record[key]);
+      if (root === undefined || root === '') throw problem(`"${key}" must be a JSON pointer such as "/name"`);
+      if ((READ_ONLY_FIELDS as readonly string[]).includes(root)) throw problem(`"${root}" is read-only`, 'PATCH_READ_ONLY_FIELD');
+      if (!EDITABLE_ROOTS.has(root)) throw problem(`"/${root}" is not a field of a connection`);
+    }
+    if (['add', 'replace', 'test'].includes(record.op) && !('value' in record)) throw problem(`"${record.op}" needs a "value"`);
+  });
+
+  const ops = operations as Operation[];
+  const target = structuredClone(doc);
+  const error = jsonPatch.validate(ops, target);
+  if (error) {
+    const index = typeof error.index === 'number' ? error.index : 0;
+    const reason =
+      error.name === 'OPERATION_PATH_UNRESOLVABLE'
+        ? `path "${String(ops[index]?.path)}" does not exist`
+        : error.name === 'OPERATION_FROM_UNRESOLVABLE'
+          ? `from "${String((ops[index] as { from?: string } | undefined)?.from)}" does not exist`
+          : error.name === 'TEST_OPERATION_FAILED'
+            ? 'the "test" value does not match'
+            : error.message.split('\n')[0] ?? 'invalid operation';
+    throw fail('PATCH_OP_INVALID', `Operation ${index} is invalid: ${reason}.`, [{ field: `[${index}]`, message: reason, index, operation: ops[index] }]);
+  }
+  return jsonPatch.applyPatch(target, ops, false, true).newDocument;
+}

@@ -1,0 +1,72 @@
+/**
+ * Per-connection admission: at most `concurrency` requests in flight and, when set, at most
+ * `perSecond` request starts in any one-second window. `waiting()` is what the connection's
+ * `queues[].size` reports. The state is per process; the cross-process limits of the scale-out
+ * setup live in the store (see docs/architecture.md).
+ */
+export interface GateLimits {
+  concurrency: number;
+  perSecond?: number;
+}
+
+interface GateState {
+  active: number;
+  queue: Array<() => void>;
+  starts: number[];
+}
+
+export type Release = () => void;
+
+export class ConnectionGates {
+  readonly #gates = new Map<string, GateState>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Waits for a slot; call the returned function exactly once when the request is done. */
+  async acquire(key: string, limits: GateLimits): Promise<Release> {
+    const gate = this.#gates.get(key) ?? { active: 0, queue: [], starts: [] };
+    this.#gates.set(key, gate);
+    if (gate.active >= limits.concurrency || gate.queue.length > 0) {
+      await new Promise<void>((resolve) => gate.queue.push(resolve));
+    } else {
+      gate.active += 1;
+    }
+    await this.#respectRate(gate, limits.perSecond);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = gate.queue.shift();
+      if (next) {
+        next(); // the slot passes to the next waiter: `active` stays the same
+      } else {
+        gate.active -= 1;
+        if (gate.active === 0) this.#gates.delete(key);
+      }
+    };
+  }
+
+  async #respectRate(gate: GateState, perSecond: number | undefined): Promise<void> {
+    if (perSecond === undefined) return;
+    for (;;) {
+      const now = this.now();
+      gate.starts = gate.starts.filter((t) => now - t < 1000);
+      if (gate.starts.length < perSecond) {
+        gate.starts.push(now);
+        return;
+      }
+      const wait = 1000 - (now - (gate.starts[0] ?? now));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, wait)));
+    }
+  }
+
+  /** Requests waiting for a slot on this connection. */
+  waiting(key: string): number {
+    return this.#gates.get(key)?.queue.length ?? 0;
+  }
+
+  /** Requests in flight on this connection. */
+  active(key: string): number {
+    return this.#gates.get(key)?.active ?? 0;
+  }
+}

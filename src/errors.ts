@@ -1,0 +1,67 @@
+/**
+ * The one catalogue of error codes. Each code has one meaning, one HTTP status and a default
+ * message that tells the caller what to fix. Routes throw `AppError`s; the error handler in
+ * `server/error-handler.ts` turns them into `{"error":{"code","message","details"}}`.
+ */
+export const ERROR_CATALOGUE = {
+  // 400
+  VALIDATION_FAILED: { status: 400, message: 'The request does not match the expected schema; see details for each field.' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  EMPTY_BODY: { status: 400, message: 'The request body is empty; send a JSON document.' },
+  MASKED_SECRET_ON_CREATE: {
+    status: 400,
+    message: 'A secret field holds the mask "******"; send the real value (the mask only means "keep the stored secret" on update).',
+  },
+  DEBUG_DATE_TOO_FAR: { status: 400, message: 'debugDate may be at most 1 hour in the future.' },
+  INVALID_CURSOR: { status: 400, message: 'The cursor is invalid; pass the value from the previous response unchanged.' },
+  // 401 / 403
+  UNAUTHENTICATED: { status: 401, message: 'Send a valid API key as "Authorization: Bearer <key>".' },
+  API_KEY_INVALID: { status: 401, message: 'The API key is unknown or revoked.' },
+  FORBIDDEN_SCOPE: { status: 403, message: 'This API key has the "read" scope and cannot change anything; use an admin key.' },
+  // 404 / 405 / 409
+  NOT_FOUND: { status: 404, message: 'No such route.' },
+  CONNECTION_NOT_FOUND: { status: 404, message: 'Connection not found.' },
+  TEAM_NOT_FOUND: { status: 404, message: 'Team not found.' },
+  API_KEY_NOT_FOUND: { status: 404, message: 'API key not found.' },
+  CONNECTION_IN_USE: { status: 409, message: 'The connection is still used; delete or re-point its dependents first.' },
+  TEAM_EXISTS: { status: 409, message: 'A team with this name already exists.' },
+  // 413 / 415 / 422
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
+  PATCH_OP_INVALID: { status: 422, message: 'A JSON Patch operation is invalid; see details for the offending operation.' },
+  PATCH_READ_ONLY_FIELD: { status: 422, message: 'A JSON Patch operation targets a read-only field.' },
+  PATCH_RESULT_INVALID: { status: 422, message: 'Applying the patch produced an invalid connection; see details.' },
+  // 429 / 5xx
+  RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the time in the Retry-After header.' },
+  INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side. The error was logged; retry, or report the request id.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The store is not reachable; retry shortly.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** One entry of `error.details`: which field or item failed and why. */
+export interface ErrorDetail {
+  field?: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details: ErrorDetail[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message ?? ERROR_CATALOGUE[code].message, options);
+    this.name = 'AppError';
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+/** Shorthand: `throw fail('CONNECTION_NOT_FOUND')`. */
+export function fail(code: ErrorCode, message?: string, details?: ErrorDetail[]): AppError {
+  return new AppError(code, message, details);
+}

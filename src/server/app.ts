@@ -1,0 +1,77 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { authDecorations, apiKeyAuth } from '../auth/plugin.js';
+import type { Config } from '../config.js';
+import { connectionRoutes } from '../connections/routes.js';
+import { createAjv } from '../validation.js';
+import type { AppContext } from './context.js';
+import { registerErrorHandling } from './error-handler.js';
+import { registerDocsRoutes, registerOpenApi } from './openapi.js';
+import { version } from './version.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  context: AppContext;
+  logger: Logger;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+/** Builds the HTTP app: plugins, routes, error handling. Listening is the caller's business. */
+export async function buildApp({ config, context, logger }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: false,
+    // Request ids let a user quote a 500 back to an operator.
+    requestIdHeader: false,
+    genReqId: () => Math.random().toString(36).slice(2, 12),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies are validated strictly (wrong types are errors, not coerced); query and path are coerced from text.
+  const strict = createAjv('strict');
+  const coerce = createAjv('coerce');
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coerce).compile(schema));
+
+  // JSON Patch bodies come as application/json-patch+json as well as application/json.
+  app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
+    return payload;
+  });
+
+  registerErrorHandling(app);
+  await app.register(authDecorations);
+  await registerOpenApi(app, config.publicUrl, version);
+
+  app.get(
+    '/health',
+    { schema: { tags: ['system'], summary: 'Liveness and store readiness (no API key needed)', security: [] } },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(context.store.db);
+        return { status: 'ok', store: context.store.kind, version };
+      } catch {
+        return reply.status(503).send({ error: { code: 'STORE_UNAVAILABLE', message: 'The store is not reachable; retry shortly.', details: [] } });
+      }
+    },
+  );
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', apiKeyAuth(context.store));
+      await v1.register(connectionRoutes, { service: context.connections, publicUrl: config.publicUrl });
+    },
+    { prefix: '/v1' },
+  );
+
+  await registerDocsRoutes(app);
+  return app;
+}

@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import { bootstrapIfEmpty, type BootstrapResult } from '../auth/bootstrap.js';
+import type { Config } from '../config.js';
+import { DebugLog } from '../connections/debug-log.js';
+import { ConnectionService } from '../connections/service.js';
+import { UpstreamCaller } from '../connections/upstream.js';
+import { resolveEncryptionKey } from '../crypto/key-file.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { ConnectionGates } from '../engine/connection-gate.js';
+import { OutboundClient } from '../engine/http-client.js';
+import { parseOutboundAllow } from '../engine/outbound-policy.js';
+import { migrateToLatest, openStore, type Store, storeOptionsFromConfig } from '../store/db.js';
+
+/** Everything the routes and the CLI share, built once per process from the config. */
+export interface AppContext {
+  store: Store;
+  box: SecretBox;
+  outbound: OutboundClient;
+  connections: ConnectionService;
+  close(): Promise<void>;
+}
+
+export interface OpenContextResult {
+  context: AppContext;
+  bootstrap: BootstrapResult | undefined;
+}
+
+/**
+ * Opens the store, runs migrations, resolves the encryption key and wires the services.
+ * Fails with a clear message when the store cannot be reached or migrated.
+ */
+export async function openContext(config: Config, logger: Logger, options: { store?: Store; bootstrap?: boolean } = {}): Promise<OpenContextResult> {
+  const store = options.store ?? (await openStore(storeOptionsFromConfig(config)));
+  try {
+    const migrated = await migrateToLatest(store);
+    if (migrated.error) throw new Error(`Migrating the store (${store.description}) failed`, { cause: migrated.error });
+    for (const result of migrated.results) if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'store migrated');
+
+    const resolved = resolveEncryptionKey(config.dataDir, config.encryptionKey);
+    if (resolved.source === 'generated') {
+      logger.warn(
+        { file: resolved.file },
+        'generated a new encryption key for stored secrets; back up this file (losing it makes stored credentials unreadable) or set SWITCHYARD_ENCRYPTION_KEY',
+      );
+    }
+    const box = new SecretBox(resolved.key);
+    const outbound = new OutboundClient({ policy: parseOutboundAllow(config.outboundAllow), timeoutMs: config.outboundTimeoutMs });
+    const gates = new ConnectionGates();
+    const upstream = new UpstreamCaller({ client: outbound, gates, debugLog: new DebugLog(store.db) });
+    const connections = new ConnectionService({ db: store.db, box, gates, upstream });
+    const bootstrap = options.bootstrap === false ? undefined : await bootstrapIfEmpty(store.db, config.bootstrapKey);
+    const context: AppContext = {
+      store,
+      box,
+      outbound,
+      connections,
+      async close() {
+        await outbound.close();
+        await store.close();
+      },
+    };
+    return { context, bootstrap };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}

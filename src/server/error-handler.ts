@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorObject } from 'ajv';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from '../errors.js';
+import { validationDetails } from '../validation.js';
+
+/** The wire shape of every 4xx/5xx unless a seed's contract shows another for that endpoint. */
+export interface ErrorBody {
+  error: { code: string; message: string; details: ErrorDetail[] };
+}
+
+export function errorBody(code: ErrorCode | string, message: string, details: ErrorDetail[] = []): ErrorBody {
+  return { error: { code, message, details } };
+}
+
+function statusOf(error: FastifyError): number {
+  const status = error.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+/** Registers the one error handler and the 404 handler on the root instance. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((rawError: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (rawError instanceof AppError) {
+      if (rawError.status >= 500) request.log.error({ err: rawError }, 'request failed');
+      return reply.status(rawError.status).send(errorBody(rawError.code, rawError.message, rawError.details));
+    }
+    const error = rawError as FastifyError;
+    if (error.validation) {
+      const details = validationDetails(error.validation as Partial<ErrorObject>[], error.validationContext);
+      const first = details[0];
+      const message = first
+        ? `Invalid request ${error.validationContext ?? 'body'}: ${first.field} ${first.message}.`
+        : ERROR_CATALOGUE.VALIDATION_FAILED.message;
+      return reply.status(400).send(errorBody('VALIDATION_FAILED', message, details));
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.status(413).send(errorBody('BODY_TOO_LARGE', ERROR_CATALOGUE.BODY_TOO_LARGE.message));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return reply
+          .status(error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 415 : 400)
+          .send(
+            error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+              ? errorBody('UNSUPPORTED_MEDIA_TYPE', `Content-Type "${request.headers['content-type'] ?? ''}" is not accepted here; send application/json.`)
+              : errorBody('VALIDATION_FAILED', 'The Content-Length header does not match the body.'),
+          );
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return reply.status(400).send(errorBody('EMPTY_BODY', ERROR_CATALOGUE.EMPTY_BODY.message));
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return reply.status(400).send(errorBody('INVALID_JSON', `The request body is not valid JSON: ${error.message}`));
+    }
+    const status = statusOf(error);
+    if (status === 400 && error instanceof SyntaxError) {
+      return reply.status(400).send(errorBody('INVALID_JSON', `The request body is not valid JSON: ${error.message}`));
+    }
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(status).send(errorBody('INTERNAL_ERROR', `${ERROR_CATALOGUE.INTERNAL_ERROR.message} (request id ${request.id})`));
+    }
+    // Other 4xx raised by Fastify or a plugin: keep the status, give the shape.
+    const code = typeof error.code === 'string' && error.code !== '' ? error.code.replace(/^FST_ERR_/, '') : 'BAD_REQUEST';
+    return reply.status(status).send(errorBody(code, error.message));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API reference.`));
+  });
+}

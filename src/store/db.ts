@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResult } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export type StoreOptions =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
+
+/** The database handle every repository receives; one per process. */
+export interface Store {
+  readonly kind: StoreKind;
+  readonly db: Kysely<Database>;
+  /** A short description for logs, without credentials. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export const SQLITE_FILE_NAME = 'switchyard.db';
+
+export function storeOptionsFromConfig(config: {
+  databaseUrl: string | undefined;
+  databaseSchema: string;
+  dataDir: string;
+}): StoreOptions {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl, schema: config.databaseSchema }
+    : { kind: 'sqlite', file: path.join(config.dataDir, SQLITE_FILE_NAME) };
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.kind === 'sqlite') {
+    mkdirSync(path.dirname(options.file), { recursive: true });
+    const database = new SQLite(options.file);
+    // WAL lets the CLI read while the server writes; synchronous=FULL makes a 201 survive a power cut.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return { kind: 'sqlite', db, description: `sqlite:${options.file}`, close: () => db.destroy() };
+  }
+
+  const schema = options.schema ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}"`);
+  if (schema !== 'public') {
+    const client = new pg.Client({ connectionString: options.url });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    options: `-c search_path="${schema}"`,
+  });
+  // An idle client that loses its server (restart, failover) emits here; without a listener it would crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(options.url);
+  return {
+    kind: 'postgres',
+    db,
+    description: `postgres://${url.host}${url.pathname} (schema ${schema})`,
+    close: () => db.destroy(),
+  };
+}
+
+export interface MigrateOutcome {
+  error?: unknown;
+  results: MigrationResult[];
+}
+
+/** Brings the store to the latest schema. Returns the outcome instead of throwing, as Kysely's migrator does. */
+export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  return error === undefined ? { results: results ?? [] } : { error, results: results ?? [] };
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+/** Every migration in order. Names never change once released: the store records them. */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};

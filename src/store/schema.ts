@@ -1,0 +1,80 @@
+/**
+ * Table types shared by both dialects. Columns are snake_case; timestamps are ISO-8601 UTC
+ * strings (they sort correctly as text on SQLite and Postgres alike); JSON documents are text;
+ * booleans are 0/1 integers. Rows become domain objects only in each noun's repository.
+ */
+export interface TeamsTable {
+  id: string;
+  name: string;
+  domain: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  team_id: string;
+  name: string;
+  scope: 'admin' | 'read';
+  /** SHA-256 of the key in hex; the key itself is never stored. */
+  key_hash: string;
+  /** First characters of the key, to recognise it in lists. */
+  key_prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  team_id: string;
+  type: string;
+  name: string;
+  /** The connection document without its secrets (JSON). */
+  doc: string;
+  /** AES-256-GCM sealed JSON map of JSON-pointer → secret value. */
+  secrets: string | null;
+  offline: number;
+  debug_until: string | null;
+  created_at: string;
+  last_modified: string;
+}
+
+export interface AuditEntriesTable {
+  id: string;
+  team_id: string;
+  resource_type: string;
+  resource_id: string;
+  event: 'create' | 'update' | 'delete';
+  source: 'api' | 'ui' | 'cli';
+  /** JSON array of {fieldPath, oldValue, newValue}, secrets masked. */
+  field_changes: string;
+  by_key_id: string | null;
+  by_key_name: string | null;
+  time: string;
+}
+
+export interface DebugEntriesTable {
+  id: string;
+  team_id: string;
+  connection_id: string;
+  resource_id: string | null;
+  time: string;
+  method: string;
+  url: string;
+  status: number | null;
+  duration_ms: number;
+  request_headers: string;
+  request_body: string | null;
+  response_headers: string | null;
+  response_body: string | null;
+  error: string | null;
+}
+
+export interface Database {
+  teams: TeamsTable;
+  api_keys: ApiKeysTable;
+  connections: ConnectionsTable;
+  audit_entries: AuditEntriesTable;
+  debug_entries: DebugEntriesTable;
+}

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// Pure logic runs once ("unit"); everything that touches a store or HTTP runs once per store:
+// always on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
+const storeProjects = ['sqlite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])].map((store) => ({
+  extends: true as const,
+  test: {
+    name: `api-${store}`,
+    include: ['test/**/*.test.ts'],
+    env: { SWITCHYARD_TEST_STORE: store },
+  },
+}));
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    projects: [{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } }, ...storeProjects],
+  },
+});
