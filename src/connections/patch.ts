@@ -1,7 +1,24 @@
 import jsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { fail } from '../errors.js';
-import { READ_ONLY_FIELDS } from './model.js';
+import { MASK } from '../crypto/masking.js';
+import { READ_ONLY_FIELDS, SECRET_POINTERS } from './model.js';
+
+const SECRET_PATTERNS = Object.values(SECRET_POINTERS).flat().map((p) => p.split('/').slice(1));
+
+/** True when a patch path is a secret field or contains one (so its value may hold a secret). */
+export function touchesSecret(path: unknown): boolean {
+  if (typeof path !== 'string') return false;
+  const parts = path.split('/').slice(1);
+  return SECRET_PATTERNS.some((pattern) => parts.every((part, i) => i >= pattern.length || pattern[i] === '*' || pattern[i] === part));
+}
+
+/** The operation as it may be quoted back in an error: a value headed for a secret field is masked. */
+function quotable(op: unknown): unknown {
+  if (typeof op !== 'object' || op === null || !('value' in op)) return op;
+  const record = op as Record<string, unknown>;
+  return touchesSecret(record.path) ? { ...record, value: MASK } : op;
+}
 
 const EDITABLE_ROOTS = new Set(['type', 'name', 'rest', 'http', 'debugDate']);
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
@@ -27,7 +44,7 @@ export function applyConnectionPatch<T extends object>(doc: T, operations: unkno
   operations.forEach((op: unknown, index) => {
     const record = (typeof op === 'object' && op !== null ? op : {}) as Record<string, unknown>;
     const problem = (message: string, code: 'PATCH_OP_INVALID' | 'PATCH_READ_ONLY_FIELD' = 'PATCH_OP_INVALID') =>
-      fail(code, `Operation ${index} is invalid: ${message}.`, [{ field: `[${index}]`, message, index, operation: op }]);
+      fail(code, `Operation ${index} is invalid: ${message}.`, [{ field: `[${index}]`, message, index, operation: quotable(op) }]);
     if (typeof op !== 'object' || op === null || Array.isArray(op)) throw problem('must be an object with "op" and "path"');
     if (typeof record.op !== 'string' || !OPS.has(record.op)) throw problem(`"op" must be one of ${[...OPS].join(', ')}`);
     for (const key of ['path', ...(record.op === 'move' || record.op === 'copy' ? ['from'] : [])]) {
@@ -52,7 +69,7 @@ export function applyConnectionPatch<T extends object>(doc: T, operations: unkno
           : error.name === 'TEST_OPERATION_FAILED'
             ? 'the "test" value does not match'
             : error.message.split('\n')[0] ?? 'invalid operation';
-    throw fail('PATCH_OP_INVALID', `Operation ${index} is invalid: ${reason}.`, [{ field: `[${index}]`, message: reason, index, operation: ops[index] }]);
+    throw fail('PATCH_OP_INVALID', `Operation ${index} is invalid: ${reason}.`, [{ field: `[${index}]`, message: reason, index, operation: quotable(ops[index]) }]);
   }
   return jsonPatch.applyPatch(target, ops, false, true).newDocument;
 }
