@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { formatPointer, getAt } from '../util/json-pointer.js';
+import { formatPointer, getAt, pointerToPath } from '../util/json-pointer.js';
 
 /** One changed field, as audit entries show it (seed 004's `fieldChanges`). */
 export interface FieldChange {
@@ -30,7 +30,7 @@ export function changedPointers(before: unknown, after: unknown, prefix: string[
  */
 export function diffFields(before: unknown, after: unknown, maskedBefore: unknown, maskedAfter: unknown): FieldChange[] {
   return changedPointers(before, after).map((pointer) => ({
-    fieldPath: pointer.slice(1).split('/').join('.'),
+    fieldPath: pointerToPath(pointer),
     oldValue: getAt(maskedBefore, pointer) ?? null,
     newValue: getAt(maskedAfter, pointer) ?? null,
   }));

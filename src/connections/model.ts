@@ -23,7 +23,7 @@ export const RestConfig = Type.Object(
     bearerToken: Type.Optional(Secret('Token sent on every request.')),
     tokenLocation: Type.Optional(Type.Enum(['header', 'url'], { default: 'header' })),
     tokenParam: Type.Optional(Type.String({ maxLength: 200, description: 'Query parameter carrying the token when tokenLocation is "url".' })),
-    authHeader: Type.Optional(Type.String({ maxLength: 200, description: 'Header carrying the token (default Authorization).' })),
+    authHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Header carrying the token (default Authorization).' })),
     authScheme: Type.Optional(Type.String({ maxLength: 50, description: 'Scheme before the token in the header (default Bearer; empty for none).' })),
     basicAuth: Type.Optional(
       Type.Object({ username: Type.String({ maxLength: 1000 }), password: Type.Optional(Secret('Basic auth password.')) }, { additionalProperties: false }),
@@ -51,9 +51,9 @@ export const HttpAuth = Type.Object(
         {
           token: Type.Optional(Secret('The token.')),
           location: Type.Optional(Type.Enum(['header', 'url', 'body'], { default: 'header' })),
-          headerName: Type.Optional(Type.String({ maxLength: 200, default: 'Authorization' })),
+          headerName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, default: 'Authorization' })),
           scheme: Type.Optional(Type.String({ maxLength: 50, default: 'Bearer' })),
-          paramName: Type.Optional(Type.String({ maxLength: 200 })),
+          paramName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         },
         { additionalProperties: false },
       ),

@@ -8,7 +8,7 @@ const SECRET_PATTERNS = Object.values(SECRET_POINTERS).flat().map((p) => p.split
 
 /** True when a patch path is a secret field or contains one (so its value may hold a secret). */
 export function touchesSecret(path: unknown): boolean {
-  if (typeof path !== 'string') return false;
+  if (typeof path !== 'string' || (path !== '' && !path.startsWith('/'))) return false;
   const parts = path.split('/').slice(1);
   return SECRET_PATTERNS.some((pattern) => parts.every((part, i) => i >= pattern.length || pattern[i] === '*' || pattern[i] === part));
 }
@@ -52,24 +52,31 @@ export function applyConnectionPatch<T extends object>(doc: T, operations: unkno
       if (root === undefined || root === '') throw problem(`"${key}" must be a JSON pointer such as "/name"`);
       if ((READ_ONLY_FIELDS as readonly string[]).includes(root)) throw problem(`"${root}" is read-only`, 'PATCH_READ_ONLY_FIELD');
       if (!EDITABLE_ROOTS.has(root)) throw problem(`"/${root}" is not a field of a connection`);
+      // fast-json-patch refuses these with a TypeError, which would otherwise surface as a 500.
+      if (/\/(__proto__|constructor\/prototype)(\/|$)/.test(record[key] as string)) throw problem(`"${key}" must not go through "__proto__" or "constructor/prototype"`);
     }
     if (['add', 'replace', 'test'].includes(record.op) && !('value' in record)) throw problem(`"${record.op}" needs a "value"`);
   });
 
-  const ops = operations as Operation[];
-  const target = structuredClone(doc);
-  const error = jsonPatch.validate(ops, target);
-  if (error) {
-    const index = typeof error.index === 'number' ? error.index : 0;
-    const reason =
-      error.name === 'OPERATION_PATH_UNRESOLVABLE'
-        ? `path "${String(ops[index]?.path)}" does not exist`
-        : error.name === 'OPERATION_FROM_UNRESOLVABLE'
-          ? `from "${String((ops[index] as { from?: string } | undefined)?.from)}" does not exist`
-          : error.name === 'TEST_OPERATION_FAILED'
-            ? 'the "test" value does not match'
-            : error.message.split('\n')[0] ?? 'invalid operation';
-    throw fail('PATCH_OP_INVALID', `Operation ${index} is invalid: ${reason}.`, [{ field: `[${index}]`, message: reason, index, operation: quotable(ops[index]) }]);
-  }
-  return jsonPatch.applyPatch(target, ops, false, true).newDocument;
+  // One operation at a time on one working copy: fast-json-patch's validator reports index 0 for
+  // every path error it finds, so only this loop knows which operation failed. Each operation is
+  // cloned so the result never shares objects with the caller's operations.
+  let target: T = structuredClone(doc);
+  (operations as Operation[]).forEach((op, index) => {
+    try {
+      target = jsonPatch.applyOperation(target, structuredClone(op), true, true, true, index).newDocument;
+    } catch (error) {
+      if (!(error instanceof jsonPatch.JsonPatchError)) throw error;
+      const reason =
+        error.name === 'OPERATION_PATH_UNRESOLVABLE'
+          ? `path "${op.path}" does not exist`
+          : error.name === 'OPERATION_FROM_UNRESOLVABLE'
+            ? `from "${String((op as { from?: string }).from)}" does not exist`
+            : error.name === 'TEST_OPERATION_FAILED'
+              ? 'the "test" value does not match'
+              : (error.message.split('\n')[0] ?? 'invalid operation');
+      throw fail('PATCH_OP_INVALID', `Operation ${index} is invalid: ${reason}.`, [{ field: `[${index}]`, message: reason, index, operation: quotable(op) }]);
+    }
+  });
+  return target;
 }

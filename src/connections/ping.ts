@@ -60,7 +60,8 @@ export function interpretPing(doc: ConnectionDoc, result: OutboundResult, redact
   }
   const { status, body } = result.response;
   if (status < 200 || status >= 300) {
-    const snippet = redact(body.toString('utf8', 0, Math.min(body.length, 300))).replace(/\s+/g, ' ').trim();
+    // Redact before cutting: a secret cut in half at the limit would no longer match and leak its start.
+    const snippet = redact(body.toString('utf8')).slice(0, 300).replace(/\s+/g, ' ').trim();
     const hint = REMOTE_HINTS[status] ?? (status >= 500 ? 'the remote failed; try again later' : 'check the request settings');
     return {
       ok: false,

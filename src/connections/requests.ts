@@ -46,6 +46,15 @@ function withQuery(url: string, name: string, value: string): string {
   return parsed.toString();
 }
 
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function nameValues(list: Array<{ name: string; value: string }> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { name, value } of list ?? []) out[name.toLowerCase()] = value;
@@ -105,7 +114,13 @@ export function buildConnectionRequest(doc: ConnectionDoc, relative: RelativeReq
           const param = auth.token?.paramName;
           if (!param) return { code: 'MISSING_CREDENTIALS', message: `http.auth.token.paramName is required when the token goes in the ${location}.` };
           if (location === 'url') url = withQuery(url, param, token);
-          else body = JSON.stringify({ ...(body ? (JSON.parse(body) as object) : {}), [param]: token });
+          else {
+            const fields = body ? jsonObject(body) : {};
+            if (fields === undefined) {
+              return { code: 'BODY_NOT_JSON_OBJECT', message: 'http.auth.token.location is "body", so the request body must be a JSON object to add the token to.' };
+            }
+            body = JSON.stringify({ ...fields, [param]: token });
+          }
         }
         break;
       }

@@ -48,9 +48,11 @@ export class ConnectionService {
   readonly repo: ConnectionRepository;
   readonly debugLog: DebugLog;
   readonly #deps: ConnectionServiceDeps;
+  readonly #dependencyProviders: DependencyProvider[];
 
   constructor(deps: ConnectionServiceDeps) {
     this.#deps = deps;
+    this.#dependencyProviders = [...(deps.dependencyProviders ?? [])];
     this.repo = new ConnectionRepository(deps.db, deps.box);
     this.debugLog = new DebugLog(deps.db);
   }
@@ -203,12 +205,14 @@ export class ConnectionService {
   async remove(teamId: string, actor: Actor, id: string): Promise<void> {
     const current = await this.get(teamId, id);
     const dependencies = await this.dependencies(teamId, id);
-    const dependents = [...dependencies.exports, ...dependencies.imports, ...dependencies.flows].map((d) => ({ field: d.id, message: d.name }));
+    const dependents = (['exports', 'imports', 'flows'] as const).flatMap((kind) =>
+      dependencies[kind].map((d) => ({ field: kind, message: `used by ${kind.slice(0, -1)} "${d.name}"`, _id: d.id, name: d.name })),
+    );
     if (dependents.length > 0) {
       throw fail(
         'CONNECTION_IN_USE',
-        `Connection "${current.name}" is used by ${dependents.length} resource(s): ${dependents.map((d) => d.message).join(', ')}. Delete them or point them at another connection first.`,
-        dependents.map((d) => ({ field: '_id', message: `used by ${d.message}`, _id: d.field })),
+        `Connection "${current.name}" is used by ${dependents.map((d) => d.message.slice('used by '.length)).join(', ')}. Delete them or point them at another connection first.`,
+        dependents,
       );
     }
     await this.#deps.db.transaction().execute(async (trx) => {
@@ -258,10 +262,15 @@ export class ConnectionService {
     return entries;
   }
 
+  /** Modules whose resources use connections (exports, imports, flows) register here at start. */
+  addDependencyProvider(provider: DependencyProvider): void {
+    this.#dependencyProviders.push(provider);
+  }
+
   async dependencies(teamId: string, id: string): Promise<Dependencies> {
     await this.get(teamId, id);
     let result = emptyDependencies();
-    for (const provider of this.#deps.dependencyProviders ?? []) result = mergeDependencies(result, await provider(teamId, id));
+    for (const provider of this.#dependencyProviders) result = mergeDependencies(result, await provider(teamId, id));
     return result;
   }
 }

@@ -7,12 +7,16 @@ export const MASK = '******';
  * Secrets shorter than 4 characters are skipped: masking them would mangle unrelated text.
  */
 export function redactText(text: string, secrets: Iterable<string>): string {
+  // Longest first: a secret that contains a shorter one must be masked whole, not leave its tail visible.
+  const ordered = [...new Set(secrets)].filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    out = out.split(secret).join(MASK);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join(MASK);
+  for (const secret of ordered) {
+    // URLs built with URLSearchParams (a token in the query) use the form spelling: "+" for space, %7E for "~".
+    for (const spelling of new Set([secret, encodeURIComponent(secret), formEncode(secret)])) out = out.split(spelling).join(MASK);
   }
   return out;
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
 }

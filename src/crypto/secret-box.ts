@@ -30,7 +30,8 @@ export class SecretBox {
     if (version !== VERSION || iv === undefined || tag === undefined || ciphertext === undefined) {
       throw new Error('Unrecognised encrypted value format');
     }
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+    // Without authTagLength Node accepts tags cut down to 4 bytes, which makes forgery feasible.
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');

@@ -41,7 +41,10 @@ export class ConnectionGates {
         next(); // the slot passes to the next waiter: `active` stays the same
       } else {
         gate.active -= 1;
-        if (gate.active === 0) this.#gates.delete(key);
+        // Keep the gate while its last starts are inside the window: they are what holds
+        // one-after-another calls to perSecond.
+        const now = this.now();
+        if (gate.active === 0 && gate.starts.every((t) => now - t >= 1000)) this.#gates.delete(key);
       }
     };
   }

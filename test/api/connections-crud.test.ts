@@ -229,3 +229,32 @@ describe('authentication and tenancy', () => {
     expect(still.body.name).toBe('Team A only');
   });
 });
+
+describe('dependencies', () => {
+  it('lists what modules report and refuses DELETE with 409 naming the dependents', async () => {
+    const created = await server.request<Wire>('POST', '/v1/connections', aRestConnection({ name: 'Used' }));
+    const id = created.body._id;
+    server.context.connections.addDependencyProvider(async (teamId, connectionId) =>
+      teamId === server.team.id && connectionId === id
+        ? {
+            exports: [{ id: '65c000000000000000000440', name: 'NASA API Export', paths: ['_connectionId'], accessLevel: 'manage', dependencyIds: { connection: [id] } }],
+          }
+        : {},
+    );
+    const deps = await server.request('GET', `/v1/connections/${id}/dependencies`);
+    expect(deps.body).toEqual({
+      exports: [{ id: '65c000000000000000000440', name: 'NASA API Export', paths: ['_connectionId'], accessLevel: 'manage', dependencyIds: { connection: [id] } }],
+      imports: [],
+      flows: [],
+      integrations: [],
+    });
+    const del = await server.request<{ error: { code: string; message: string; details: unknown[] } }>('DELETE', `/v1/connections/${id}`);
+    expect(del.status).toBe(409);
+    expect(del.body.error.code).toBe('CONNECTION_IN_USE');
+    expect(del.body.error.message).toContain('NASA API Export');
+    expect(del.body.error.details).toEqual([
+      { field: 'exports', message: 'used by export "NASA API Export"', _id: '65c000000000000000000440', name: 'NASA API Export' },
+    ]);
+    expect((await server.request('GET', `/v1/connections/${id}`)).status).toBe(200);
+  });
+});

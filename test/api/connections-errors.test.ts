@@ -165,15 +165,15 @@ describe('PATCH /v1/connections/{_id} (JSON Patch)', () => {
   });
 
   it.each([
-    ['not an array', { op: 'replace', path: '/name', value: 'x' }, 400],
-    ['empty', [], 422],
-    ['unknown op', [{ op: 'merge', path: '/name', value: 'x' }], 422],
-    ['missing value', [{ op: 'replace', path: '/name' }], 422],
-    ['bad pointer', [{ op: 'replace', path: 'name', value: 'x' }], 422],
-    ['unresolvable path', [{ op: 'replace', path: '/rest/nothing/deep', value: 'x' }], 422],
-    ['unknown root', [{ op: 'add', path: '/sandbox', value: true }], 422],
-    ['failing test', [{ op: 'test', path: '/name', value: 'nope' }], 422],
-  ])('%s → %i with the offending operation', async (_label, ops, status) => {
+    ['not an array', 400, { op: 'replace', path: '/name', value: 'x' }],
+    ['empty', 422, []],
+    ['unknown op', 422, [{ op: 'merge', path: '/name', value: 'x' }]],
+    ['missing value', 422, [{ op: 'replace', path: '/name' }]],
+    ['bad pointer', 422, [{ op: 'replace', path: 'name', value: 'x' }]],
+    ['unresolvable path', 422, [{ op: 'replace', path: '/rest/nothing/deep', value: 'x' }]],
+    ['unknown root', 422, [{ op: 'add', path: '/sandbox', value: true }]],
+    ['failing test', 422, [{ op: 'test', path: '/name', value: 'nope' }]],
+  ])('%s → %i with the offending operation', async (_label, status, ops) => {
     const created = await create();
     const res = await server.request('PATCH', `/v1/connections/${created._id}`, ops);
     expect(res.status).toBe(status);

@@ -111,6 +111,8 @@ export interface ServerProcess {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
+  /** Waits until stdout matches `pattern` (output can trail /health by a tick), or fails after `timeoutMs`. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Sends `signal` (SIGTERM = graceful stop) and waits until the process and its output are gone. */
   stop(signal?: NodeJS.Signals): Promise<Exit>;
 }
@@ -156,7 +158,25 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
         cause: error,
       });
     }
-    return { url, port, child, stdout: output.stdout, stderr: output.stderr, stop: (signal = 'SIGTERM') => stopProcess(child, signal) };
+    return {
+      url,
+      port,
+      child,
+      stdout: output.stdout,
+      stderr: output.stderr,
+      waitForStdout: (pattern, timeoutMs = 5_000) => waitForOutput(output.stdout, pattern, timeoutMs),
+      stop: (signal = 'SIGTERM') => stopProcess(child, signal),
+    };
+  }
+}
+
+async function waitForOutput(read: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = read().match(pattern);
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`no output matched ${pattern} within ${timeoutMs} ms; got:\n${read()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
