@@ -191,3 +191,26 @@ describe('readPath', () => {
     },
   );
 });
+
+describe('rate-limit signals of http connections', () => {
+  const ok = (status: number, body: unknown, headers: Record<string, string> = {}): OutboundResult => ({
+    ok: true,
+    response: { status, headers, body: Buffer.from(JSON.stringify(body)), truncated: false, url: 'https://api.example.com/me', durationMs: 3 },
+  });
+  const doc = (rateLimit: Record<string, unknown>): ConnectionDoc =>
+    ({ type: 'http', name: 'x', http: { baseURI: 'https://api.example.com', rateLimit } }) as ConnectionDoc;
+
+  it('reports a custom failStatusCode as RATE_LIMITED with Retry-After', () => {
+    const outcome = interpretPing(doc({ failStatusCode: 503 }), ok(503, {}, { 'retry-after': '30' }), (t) => t);
+    expect(outcome).toEqual({ ok: false, status: 502, code: 'RATE_LIMITED', message: 'The remote is rate limiting requests (status 503); it asks to retry after 30. Ping again later.' });
+  });
+
+  it('reports a failPath/failValues match even on a 200', () => {
+    const outcome = interpretPing(doc({ failPath: 'error.type', failValues: ['throttled'] }), ok(200, { error: { type: 'throttled' } }), (t) => t);
+    expect(outcome).toMatchObject({ ok: false, code: 'RATE_LIMITED', message: expect.stringContaining('error.type is "throttled"') });
+  });
+
+  it('ignores a failPath whose value is not listed', () => {
+    expect(interpretPing(doc({ failPath: 'error.type', failValues: ['throttled'] }), ok(200, { error: { type: 'other' } }), (t) => t)).toEqual({ ok: true });
+  });
+});

@@ -52,6 +52,30 @@ export function readPath(value: unknown, path: string): unknown {
   return current;
 }
 
+/**
+ * An http connection can say how its API signals "slow down" besides 429: a status
+ * (`rateLimit.failStatusCode`) or a value at a path of the JSON body (`failPath`/`failValues`).
+ * Returns what matched, or undefined.
+ */
+export function rateLimitSignal(doc: ConnectionDoc, status: number, body: Buffer): string | undefined {
+  const rateLimit = doc.type === 'http' ? doc.http?.rateLimit : undefined;
+  if (!rateLimit) return undefined;
+  if (rateLimit.failStatusCode !== undefined && status === rateLimit.failStatusCode) return `status ${status}`;
+  if (rateLimit.failPath) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    const value = readPath(parsed, rateLimit.failPath);
+    if (value === undefined) return undefined;
+    const matches = rateLimit.failValues?.length ? rateLimit.failValues.includes(String(value)) : true;
+    if (matches) return `${rateLimit.failPath} is ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
+
 /** Decides what a ping's response means. `redact` masks secrets in anything quoted back. */
 export function interpretPing(doc: ConnectionDoc, result: OutboundResult, redact: (text: string) => string): PingOutcome {
   if (!result.ok) {
@@ -59,6 +83,16 @@ export function interpretPing(doc: ConnectionDoc, result: OutboundResult, redact
     return { ok: false, ...mapped, message: redact(result.failure.message) };
   }
   const { status, body } = result.response;
+  const limited = rateLimitSignal(doc, status, body);
+  if (limited) {
+    const retryAfter = result.response.headers['retry-after'];
+    return {
+      ok: false,
+      status: 502,
+      code: 'RATE_LIMITED',
+      message: `The remote is rate limiting requests (${limited})${retryAfter ? `; it asks to retry after ${retryAfter}` : ''}. Ping again later.`,
+    };
+  }
   if (status < 200 || status >= 300) {
     // Redact before cutting: a secret cut in half at the limit would no longer match and leak its start.
     const snippet = redact(body.toString('utf8')).slice(0, 300).replace(/\s+/g, ' ').trim();
