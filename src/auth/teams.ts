@@ -22,7 +22,14 @@ export async function createTeam(db: Kysely<Database>, name: string, domain: str
   if (existing) throw fail('TEAM_EXISTS', `A team named "${trimmed}" already exists.`);
   const now = new Date().toISOString();
   const row: TeamsTable = { id: newId(), name: trimmed, domain, created_at: now, updated_at: now };
-  await db.insertInto('teams').values(row).execute();
+  try {
+    await db.insertInto('teams').values(row).execute();
+  } catch (error) {
+    // Lost a race with another creation of the same name: the unique index said no.
+    const raced = await db.selectFrom('teams').select('id').where('name', '=', trimmed).executeTakeFirst();
+    if (raced) throw fail('TEAM_EXISTS', `A team named "${trimmed}" already exists.`);
+    throw error;
+  }
   return toTeam(row);
 }
 

@@ -18,10 +18,10 @@ const Secret = (description: string) => Type.String({ maxLength: 10_000, descrip
 export const RestConfig = Type.Object(
   {
     baseURI: Uri,
-    mediaType: Type.Optional(Type.Enum(['json', 'urlencoded', 'xml'], { default: 'json' })),
-    authType: Type.Optional(Type.Enum(['token', 'basic', 'oauth', 'custom'], { default: 'token' })),
+    mediaType: Type.Optional(Type.Enum(['json', 'urlencoded', 'xml'], { description: 'Default json.' })),
+    authType: Type.Optional(Type.Enum(['token', 'basic', 'oauth', 'custom'], { description: 'Default token.' })),
     bearerToken: Type.Optional(Secret('Token sent on every request.')),
-    tokenLocation: Type.Optional(Type.Enum(['header', 'url'], { default: 'header' })),
+    tokenLocation: Type.Optional(Type.Enum(['header', 'url'], { description: 'Default header.' })),
     tokenParam: Type.Optional(Type.String({ maxLength: 200, description: 'Query parameter carrying the token when tokenLocation is "url".' })),
     authHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Header carrying the token (default Authorization).' })),
     authScheme: Type.Optional(Type.String({ maxLength: 50, description: 'Scheme before the token in the header (default Bearer; empty for none).' })),
@@ -31,7 +31,7 @@ export const RestConfig = Type.Object(
     refreshToken: Type.Optional(Secret('OAuth refresh token.')),
     headers: Type.Optional(Type.Array(NameValue, { maxItems: 100, description: 'Headers sent on every request.' })),
     pingRelativeURI: Type.Optional(RelativeUri),
-    pingMethod: Type.Optional(Type.Enum(['GET', 'POST', 'HEAD'], { default: 'GET' })),
+    pingMethod: Type.Optional(Type.Enum(['GET', 'POST', 'HEAD'], { description: 'Default GET.' })),
     pingBody: Type.Optional(Type.String({ maxLength: 100_000 })),
     encryptedFields: Type.Optional(Type.Array(NameValue, { maxItems: 100, description: 'Named values kept encrypted (each value is a secret).' })),
     unencryptedFields: Type.Optional(Type.Array(NameValue, { maxItems: 100, description: 'Named values kept in clear.' })),
@@ -50,9 +50,9 @@ export const HttpAuth = Type.Object(
       Type.Object(
         {
           token: Type.Optional(Secret('The token.')),
-          location: Type.Optional(Type.Enum(['header', 'url', 'body'], { default: 'header' })),
-          headerName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, default: 'Authorization' })),
-          scheme: Type.Optional(Type.String({ maxLength: 50, default: 'Bearer' })),
+          location: Type.Optional(Type.Enum(['header', 'url', 'body'], { description: 'Default header.' })),
+          headerName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Default Authorization.' })),
+          scheme: Type.Optional(Type.String({ maxLength: 50, description: 'Default Bearer.' })),
           paramName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         },
         { additionalProperties: false },
@@ -80,14 +80,14 @@ export const HttpAuth = Type.Object(
 export const HttpConfig = Type.Object(
   {
     baseURI: Uri,
-    mediaType: Type.Optional(Type.Enum(['json', 'urlencoded', 'xml', 'csv', 'plaintext'], { default: 'json' })),
+    mediaType: Type.Optional(Type.Enum(['json', 'urlencoded', 'xml', 'csv', 'plaintext'], { description: 'Default json.' })),
     headers: Type.Optional(Type.Array(NameValue, { maxItems: 100, description: 'Headers sent on every request.' })),
     auth: Type.Optional(HttpAuth),
     ping: Type.Optional(
       Type.Object(
         {
           relativeURI: Type.Optional(RelativeUri),
-          method: Type.Optional(Type.Enum(['GET', 'POST', 'PUT', 'HEAD'], { default: 'GET' })),
+          method: Type.Optional(Type.Enum(['GET', 'POST', 'PUT', 'HEAD'], { description: 'Default GET.' })),
           body: Type.Optional(Type.String({ maxLength: 100_000 })),
           successPath: Type.Optional(Type.String({ maxLength: 500, description: 'Dot path into the JSON response that must hold one of successValues.' })),
           successValues: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 })),

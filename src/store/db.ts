@@ -16,6 +16,8 @@ export type StoreOptions =
 export interface Store {
   readonly kind: StoreKind;
   readonly db: Kysely<Database>;
+  /** PostgreSQL schema holding the tables (undefined on SQLite). */
+  readonly schema?: string;
   /** A short description for logs, without credentials. */
   readonly description: string;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return {
     kind: 'postgres',
     db,
+    schema,
     description: `postgres://${url.host}${url.pathname} (schema ${schema})`,
     close: () => db.destroy(),
   };
@@ -81,9 +84,12 @@ export interface MigrateOutcome {
 
 /** Brings the store to the latest schema. Returns the outcome instead of throwing, as Kysely's migrator does. */
 export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
+  // On Postgres the migration tables must live in our schema: Kysely otherwise looks for them in
+  // every schema of the database and skips creating them when another deployment has its own.
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
+    ...(store.kind === 'postgres' && store.schema ? { migrationTableSchema: store.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   return error === undefined ? { results: results ?? [] } : { error, results: results ?? [] };
