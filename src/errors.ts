@@ -25,6 +25,11 @@ export const ERROR_CATALOGUE = {
   API_KEY_NOT_FOUND: { status: 404, message: 'API key not found.' },
   CONNECTION_IN_USE: { status: 409, message: 'The connection is still used; delete or re-point its dependents first.' },
   TEAM_EXISTS: { status: 409, message: 'A team with this name already exists.' },
+  INTEGRATION_NOT_FOUND: { status: 404, message: 'Integration not found.' },
+  CATALOG_ENTRY_NOT_FOUND: { status: 404, message: 'No catalogue entry with this name; GET /v1/catalog lists them.' },
+  INTEGRATION_IN_USE: { status: 409, message: 'The integration is used by connections; delete them first.' },
+  INTEGRATION_VERSION_CONFLICT: { status: 409, message: 'The integration changed since you read it; GET it again and retry with its current version.' },
+  INTEGRATION_NAME_TAKEN: { status: 409, message: 'Your team already has an integration with this name.' },
   // 413 / 415 / 422
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },

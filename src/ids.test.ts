@@ -46,3 +46,18 @@ describe('isId', () => {
     expect(isId(value)).toBe(false);
   });
 });
+
+describe('newUuid', () => {
+  it('is a version-7 UUID whose first 48 bits are the milliseconds', async () => {
+    const { newUuid } = await import('./ids.js');
+    const id = newUuid(new Date(0x0123456789ab));
+    expect(id).toMatch(/^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('sorts by creation time across milliseconds', async () => {
+    const { newUuid } = await import('./ids.js');
+    const a = newUuid(new Date(1_700_000_000_000));
+    const b = newUuid(new Date(1_700_000_000_001));
+    expect(a < b).toBe(true);
+  });
+});

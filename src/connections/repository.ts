@@ -17,6 +17,8 @@ export interface StoredConnection {
   debugUntil: string | null;
   createdAt: string;
   lastModified: string;
+  /** For type "integration": the definition it uses. */
+  integrationId?: string | null;
 }
 
 export interface ListFilter {
@@ -50,6 +52,7 @@ export class ConnectionRepository {
       debugUntil: row.debug_until,
       createdAt: row.created_at,
       lastModified: row.last_modified,
+      integrationId: row.integration_id,
     };
   }
 
@@ -65,6 +68,7 @@ export class ConnectionRepository {
       debug_until: connection.debugUntil,
       created_at: connection.createdAt,
       last_modified: connection.lastModified,
+      integration_id: connection.integrationId ?? null,
     };
   }
 

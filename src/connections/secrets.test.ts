@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionDoc } from './model.js';
-import { maskSecrets, mergeSecrets, resolveMaskedSecrets, secretPointers, splitSecrets } from './secrets.js';
+import { maskSecrets, mergeSecrets, patternsOf, resolveMaskedSecrets, secretPointers, splitSecrets } from './secrets.js';
 
 function aRestDoc(rest: Partial<NonNullable<ConnectionDoc['rest']>> = {}): ConnectionDoc {
   return {
@@ -42,7 +42,7 @@ function anHttpDoc(): ConnectionDoc {
 
 describe('secretPointers', () => {
   it('lists the secret fields present in a rest document', () => {
-    expect(secretPointers('rest', aRestDoc())).toEqual([
+    expect(secretPointers(patternsOf('rest'), aRestDoc())).toEqual([
       '/rest/bearerToken',
       '/rest/refreshToken',
       '/rest/basicAuth/password',
@@ -52,7 +52,7 @@ describe('secretPointers', () => {
   });
 
   it('lists the secret fields present in an http document, escaping custom keys', () => {
-    expect(secretPointers('http', anHttpDoc())).toEqual([
+    expect(secretPointers(patternsOf('http'), anHttpDoc())).toEqual([
       '/http/auth/basic/password',
       '/http/auth/token/token',
       '/http/auth/oauth2/clientSecret',
@@ -64,14 +64,14 @@ describe('secretPointers', () => {
   });
 
   it('lists nothing for absent fields', () => {
-    expect(secretPointers('rest', { type: 'rest', name: 'n', rest: { baseURI: 'https://x.test' } })).toEqual([]);
+    expect(secretPointers(patternsOf('rest'), { type: 'rest', name: 'n', rest: { baseURI: 'https://x.test' } })).toEqual([]);
   });
 });
 
 describe('splitSecrets / mergeSecrets / maskSecrets', () => {
   it('takes rest secrets out of the public document, and puts them back', () => {
     const doc = aRestDoc();
-    const { publicDoc, secrets } = splitSecrets('rest', doc);
+    const { publicDoc, secrets } = splitSecrets(patternsOf('rest'), doc);
 
     expect(secrets).toEqual({
       '/rest/bearerToken': 'xoxb-token',
@@ -96,7 +96,7 @@ describe('splitSecrets / mergeSecrets / maskSecrets', () => {
 
   it('takes http secrets out of the public document, and puts them back', () => {
     const doc = anHttpDoc();
-    const { publicDoc, secrets } = splitSecrets('http', doc);
+    const { publicDoc, secrets } = splitSecrets(patternsOf('http'), doc);
 
     expect(secrets).toEqual({
       '/http/auth/basic/password': 'basic-pw',
@@ -118,7 +118,7 @@ describe('splitSecrets / mergeSecrets / maskSecrets', () => {
   });
 
   it('shows each stored secret as "******" and nothing else', () => {
-    const { publicDoc, secrets } = splitSecrets('rest', aRestDoc());
+    const { publicDoc, secrets } = splitSecrets(patternsOf('rest'), aRestDoc());
     expect(maskSecrets(publicDoc, secrets)).toEqual(
       aRestDoc({
         bearerToken: '******',
@@ -131,7 +131,7 @@ describe('splitSecrets / mergeSecrets / maskSecrets', () => {
       }),
     );
 
-    const http = splitSecrets('http', anHttpDoc());
+    const http = splitSecrets(patternsOf('http'), anHttpDoc());
     const masked = maskSecrets(http.publicDoc, http.secrets);
     expect(masked.http?.encrypted).toEqual({ apiKey: '******', 'a/b': '******' });
     expect(masked.http?.auth?.oauth2).toEqual({ clientId: 'cid', clientSecret: '******', accessToken: '******', refreshToken: '******' });
@@ -139,7 +139,7 @@ describe('splitSecrets / mergeSecrets / maskSecrets', () => {
 
   it('never mutates its inputs', () => {
     const doc = aRestDoc();
-    const { publicDoc, secrets } = splitSecrets('rest', doc);
+    const { publicDoc, secrets } = splitSecrets(patternsOf('rest'), doc);
     const publicCopy = structuredClone(publicDoc);
     mergeSecrets(publicDoc, secrets);
     maskSecrets(publicDoc, secrets);
@@ -164,7 +164,7 @@ describe('resolveMaskedSecrets', () => {
         { name: 'b', value: 'new-b' },
       ],
     });
-    const { doc: resolved, errors } = resolveMaskedSecrets('rest', doc, stored);
+    const { doc: resolved, errors } = resolveMaskedSecrets(patternsOf('rest'), doc, stored);
 
     expect(errors).toEqual([]);
     expect(resolved.rest).toMatchObject({
@@ -188,7 +188,7 @@ describe('resolveMaskedSecrets', () => {
         { name: 'b', value: '******' },
       ],
     });
-    const { errors } = resolveMaskedSecrets('rest', doc, stored);
+    const { errors } = resolveMaskedSecrets(patternsOf('rest'), doc, stored);
 
     const message = 'holds the mask "******" but no secret is stored there; send the real value';
     expect(errors).toEqual([
@@ -203,7 +203,7 @@ describe('resolveMaskedSecrets', () => {
       name: 'n',
       http: { baseURI: 'https://x.test', encrypted: { apiKey: '******', other: 'real' } },
     };
-    expect(resolveMaskedSecrets('http', doc, {}).errors).toEqual([
+    expect(resolveMaskedSecrets(patternsOf('http'), doc, {}).errors).toEqual([
       { field: 'http.encrypted.apiKey', message: 'holds the mask "******" but no secret is stored there; send the real value' },
     ]);
   });

@@ -3,12 +3,20 @@ import type { ErrorDetail } from '../errors.js';
 import { deleteAt, expandPattern, getAt, pointerToPath, setAt } from '../util/json-pointer.js';
 import { type ConnectionType, SECRET_POINTERS } from './model.js';
 
+/** Where secrets sit in a document: JSON-pointer patterns, `*` matching any key or index. */
+export type SecretPatterns = readonly string[];
+
+/** The patterns of a connection type (connections of an integration add their credential fields). */
+export function patternsOf(type: ConnectionType): SecretPatterns {
+  return SECRET_POINTERS[type] ?? [];
+}
+
 /** Secret values of one connection, keyed by JSON pointer (`/rest/bearerToken`). */
 export type SecretMap = Record<string, string>;
 
-/** Pointers of the secret fields present in a document of the given type. */
-export function secretPointers(type: ConnectionType, doc: unknown): string[] {
-  return (SECRET_POINTERS[type] ?? []).flatMap((pattern) => expandPattern(doc, pattern));
+/** Pointers of the secret fields present in a document. */
+export function secretPointers(patterns: SecretPatterns, doc: unknown): string[] {
+  return patterns.flatMap((pattern) => expandPattern(doc, pattern));
 }
 
 /**
@@ -16,10 +24,10 @@ export function secretPointers(type: ConnectionType, doc: unknown): string[] {
  * Secret fields are removed from the public part (not blanked), so a leak of the clear
  * column shows that a secret exists, never what it is.
  */
-export function splitSecrets<T extends object>(type: ConnectionType, doc: T): { publicDoc: T; secrets: SecretMap } {
+export function splitSecrets<T extends object>(patterns: SecretPatterns, doc: T): { publicDoc: T; secrets: SecretMap } {
   const publicDoc = structuredClone(doc);
   const secrets: SecretMap = {};
-  for (const pointer of secretPointers(type, doc)) {
+  for (const pointer of secretPointers(patterns, doc)) {
     const value = getAt(doc, pointer);
     if (typeof value === 'string') secrets[pointer] = value;
     deleteAt(publicDoc, pointer);
@@ -47,13 +55,13 @@ export function maskSecrets<T extends object>(publicDoc: T, secrets: SecretMap):
  * behind it (which is also the create case: nothing is stored yet).
  */
 export function resolveMaskedSecrets<T extends object>(
-  type: ConnectionType,
+  patterns: SecretPatterns,
   doc: T,
   stored: SecretMap,
 ): { doc: T; errors: ErrorDetail[] } {
   const resolved = structuredClone(doc);
   const errors: ErrorDetail[] = [];
-  for (const pointer of secretPointers(type, doc)) {
+  for (const pointer of secretPointers(patterns, doc)) {
     if (getAt(doc, pointer) !== MASK) continue;
     const previous = stored[pointer];
     if (previous === undefined) {

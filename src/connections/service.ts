@@ -14,7 +14,7 @@ import { applyConnectionPatch } from './patch.js';
 import { interpretPing, type PingOutcome, pingRequest } from './ping.js';
 import { ConnectionRepository, type ListFilter, type StoredConnection } from './repository.js';
 import { buildConnectionRequest, isConfigProblem } from './requests.js';
-import { maskSecrets, mergeSecrets, resolveMaskedSecrets, splitSecrets } from './secrets.js';
+import { maskSecrets, mergeSecrets, patternsOf, resolveMaskedSecrets, splitSecrets } from './secrets.js';
 import { secretRedactor, UpstreamCaller } from './upstream.js';
 
 /** How far ahead debugDate may be set: debug logging is for an investigation, not a default. */
@@ -116,11 +116,11 @@ export class ConnectionService {
 
   async create(teamId: string, actor: Actor, input: unknown): Promise<StoredConnection> {
     const editable = this.#validate(input);
-    const { doc: resolved, errors } = resolveMaskedSecrets(editable.type, editable, {});
+    const { doc: resolved, errors } = resolveMaskedSecrets(patternsOf(editable.type), editable, {});
     if (errors.length > 0) throw fail('MASKED_SECRET_ON_CREATE', undefined, errors);
     const now = this.#now().toISOString();
     const { debugDate, ...doc } = resolved;
-    const { publicDoc, secrets } = splitSecrets(doc.type, doc);
+    const { publicDoc, secrets } = splitSecrets(patternsOf(doc.type), doc);
     const connection: StoredConnection = {
       id: newId(),
       teamId,
@@ -171,10 +171,10 @@ export class ConnectionService {
   }
 
   async #save(current: StoredConnection, actor: Actor, editable: EditableDoc): Promise<StoredConnection> {
-    const { doc: resolved, errors } = resolveMaskedSecrets(editable.type, editable, current.type === editable.type ? current.secrets : {});
+    const { doc: resolved, errors } = resolveMaskedSecrets(patternsOf(editable.type), editable, current.type === editable.type ? current.secrets : {});
     if (errors.length > 0) throw fail('VALIDATION_FAILED', `Invalid connection: ${describe(errors)}`, errors);
     const { debugDate, ...doc } = resolved;
-    const { publicDoc, secrets } = splitSecrets(doc.type, doc);
+    const { publicDoc, secrets } = splitSecrets(patternsOf(doc.type), doc);
     const now = this.#now().toISOString();
     const next: StoredConnection = {
       ...current,
@@ -234,11 +234,11 @@ export class ConnectionService {
   /** Pings an unsaved connection from a request body; stores nothing. */
   async pingVirtual(teamId: string, input: unknown): Promise<PingOutcome> {
     const editable = this.#validate(input);
-    const { doc, errors } = resolveMaskedSecrets(editable.type, editable, {});
+    const { doc, errors } = resolveMaskedSecrets(patternsOf(editable.type), editable, {});
     if (errors.length > 0) throw fail('MASKED_SECRET_ON_CREATE', undefined, errors);
     const { debugDate, ...rest } = doc;
     void debugDate;
-    const { publicDoc, secrets } = splitSecrets(rest.type, rest);
+    const { publicDoc, secrets } = splitSecrets(patternsOf(rest.type), rest);
     return this.#ping({ teamId, doc: publicDoc, secrets, debugUntil: null });
   }
 

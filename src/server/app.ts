@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { authDecorations, apiKeyAuth } from '../auth/plugin.js';
 import type { Config } from '../config.js';
 import { connectionRoutes } from '../connections/routes.js';
+import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/routes.js';
 import { createAjv } from '../validation.js';
 import type { AppContext } from './context.js';
 import { registerErrorHandling } from './error-handler.js';
@@ -68,9 +69,17 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
     async (v1) => {
       v1.addHook('onRequest', apiKeyAuth(context.store));
       await v1.register(connectionRoutes, { service: context.connections, publicUrl: config.publicUrl });
+      await v1.register(catalogRoutes, { service: context.integrations });
     },
     { prefix: '/v1' },
   );
+
+  // The /integration family keeps the paths of its seed (no /v1 prefix).
+  await app.register(async (root) => {
+    root.addHook('onRequest', apiKeyAuth(context.store));
+    await root.register(integrationRoutes, { service: context.integrations });
+  });
+  await app.register(schemaRoutes);
 
   await registerDocsRoutes(app);
   return app;

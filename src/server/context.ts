@@ -9,6 +9,8 @@ import { SecretBox } from '../crypto/secret-box.js';
 import { ConnectionGates } from '../engine/connection-gate.js';
 import { OutboundClient } from '../engine/http-client.js';
 import { parseOutboundAllow } from '../engine/outbound-policy.js';
+import { loadCatalog } from '../integrations/catalog.js';
+import { IntegrationService } from '../integrations/service.js';
 import { migrateToLatest, openStore, type Store, storeOptionsFromConfig } from '../store/db.js';
 
 /** Everything the routes and the CLI share, built once per process from the config. */
@@ -17,6 +19,7 @@ export interface AppContext {
   box: SecretBox;
   outbound: OutboundClient;
   connections: ConnectionService;
+  integrations: IntegrationService;
   close(): Promise<void>;
 }
 
@@ -48,12 +51,14 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     const gates = new ConnectionGates();
     const upstream = new UpstreamCaller({ client: outbound, gates, debugLog: new DebugLog(store.db) });
     const connections = new ConnectionService({ db: store.db, box, gates, upstream });
+    const integrations = new IntegrationService({ db: store.db, box, catalog: loadCatalog() });
     const bootstrap = options.bootstrap === false ? undefined : await bootstrapIfEmpty(store.db, config.bootstrapKey);
     const context: AppContext = {
       store,
       box,
       outbound,
       connections,
+      integrations,
       async close() {
         await outbound.close();
         await store.close();

@@ -20,7 +20,11 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
       servers: [{ url: publicUrl }],
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Switchyard API key.' } } },
       security: [{ apiKey: [] }],
-      tags: [{ name: 'connections', description: 'Authenticated endpoints of other apps (seeds 003/004).' }, { name: 'system' }],
+      tags: [
+        { name: 'connections', description: 'Authenticated endpoints of other apps (seeds 003/004).' },
+        { name: 'integrations', description: 'Declarative definitions of REST APIs (seed 002) and the shipped catalogue.' },
+        { name: 'system' },
+      ],
     },
   });
 }

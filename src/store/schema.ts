@@ -38,6 +38,8 @@ export interface ConnectionsTable {
   debug_until: string | null;
   created_at: string;
   last_modified: string;
+  /** For type "integration": the definition it uses. */
+  integration_id: string | null;
 }
 
 export interface AuditEntriesTable {
@@ -71,7 +73,26 @@ export interface DebugEntriesTable {
   error: string | null;
 }
 
+export interface IntegrationsTable {
+  id: string;
+  team_id: string;
+  name: string;
+  category: string;
+  is_beta: number;
+  sharing: 'allow' | 'ask' | 'deny';
+  /** The IntegrationConfig (JSON) without its secrets. */
+  config: string;
+  /** AES-256-GCM sealed JSON map of JSON-pointer → secret (OAuth client secret, webhook secret). */
+  secrets: string | null;
+  from_catalog: string | null;
+  /** Optimistic-lock counter: PATCH must send the current value. */
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  integrations: IntegrationsTable;
   teams: TeamsTable;
   api_keys: ApiKeysTable;
   connections: ConnectionsTable;

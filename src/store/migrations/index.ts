@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as integrations from './0002-integrations.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-integrations': integrations,
 };
