@@ -14,6 +14,10 @@ export const ERROR_CATALOGUE = {
   },
   DEBUG_DATE_TOO_FAR: { status: 400, message: 'debugDate may be at most 1 hour in the future.' },
   INVALID_CURSOR: { status: 400, message: 'The cursor is invalid; pass the value from the previous response unchanged.' },
+  TEMPLATE_INVALID: { status: 400, message: 'A {{placeholder}} in the definition is malformed.' },
+  TEMPLATE_CONVERSION_FAILED: { status: 400, message: 'A {{placeholder}} value cannot be converted to its declared type.' },
+  TEMPLATE_MISSING_VALUE: { status: 400, message: 'A {{placeholder}} needed in the URL has no value; pass it or give it a fallback.' },
+  EXPRESSION_INVALID: { status: 400, message: 'A JSONata expression in the definition is invalid.' },
   // 401 / 403
   UNAUTHENTICATED: { status: 401, message: 'Send a valid API key as "Authorization: Bearer <key>".' },
   API_KEY_INVALID: { status: 401, message: 'The API key is unknown or revoked.' },

@@ -246,7 +246,7 @@ export class ConnectionService {
     const full = mergeSecrets(target.doc, target.secrets);
     const request = buildConnectionRequest(full, pingRequest(full));
     if (isConfigProblem(request)) return { ok: false, status: 422, code: request.code, message: request.message };
-    const result = await this.#deps.upstream.call(target, request);
+    const result = await this.#deps.upstream.call(target, request, { retry: false });
     return interpretPing(full, result, secretRedactor(target.secrets));
   }
 

@@ -1,8 +1,12 @@
 import type { ConnectionGates } from '../engine/connection-gate.js';
+import { Executor, type ExecuteResult } from '../engine/executor.js';
 import type { OutboundClient, OutboundRequest, OutboundResult } from '../engine/http-client.js';
+import type { ResponseClassifier } from '../engine/rate-limit.js';
+import { parseRetryAfter, type RetryPolicy } from '../engine/retry.js';
 import { MASK, redactText } from '../crypto/masking.js';
 import type { DebugLog } from './debug-log.js';
 import type { ConnectionDoc } from './model.js';
+import { rateLimitSignal } from './ping.js';
 
 /** The part of a connection an outbound call needs. */
 export interface CallTarget {
@@ -12,6 +16,18 @@ export interface CallTarget {
   doc: ConnectionDoc;
   secrets: Record<string, string>;
   debugUntil: string | null;
+}
+
+export interface CallOptions {
+  /** The export or import the call is made for (filters the debug log). */
+  resourceId?: string;
+  /** false = a single attempt (ping answers what it saw, at once). */
+  retry?: RetryPolicy | false;
+  /** How responses signal "slow down"; default: the connection's own rules. */
+  classify?: ResponseClassifier;
+  /** Overrides the connection's concurrency (integration connections take it from the definition). */
+  concurrency?: number;
+  signal?: AbortSignal;
 }
 
 /** Headers whose values are credentials whatever they contain. */
@@ -28,38 +44,59 @@ export function secretRedactor(secrets: Record<string, string>): (text: string) 
   return (text) => redactText(text, values);
 }
 
-function concurrencyOf(doc: ConnectionDoc): { concurrency: number; perSecond?: number } {
+function limitsOf(doc: ConnectionDoc, concurrency: number | undefined): { concurrency: number; perSecond?: number } {
   if (doc.type === 'http' && doc.http) {
     return {
-      concurrency: doc.http.concurrencyLevel ?? 10,
+      concurrency: concurrency ?? doc.http.concurrencyLevel ?? 10,
       ...(doc.http.rateLimit?.limit === undefined ? {} : { perSecond: doc.http.rateLimit.limit }),
     };
   }
-  return { concurrency: 10 };
+  return { concurrency: concurrency ?? 10 };
+}
+
+/** The http connection's own "slow down" rules (429, failStatusCode, failPath/failValues) as a classifier. */
+function connectionClassifier(doc: ConnectionDoc): ResponseClassifier {
+  return async (response) => {
+    const body = Buffer.from(typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
+    const limited = response.status === 429 || rateLimitSignal(doc, response.status, body) !== undefined;
+    const retryAfter = response.headers['retry-after'];
+    const retryAfterMs = limited ? parseRetryAfter(retryAfter, Date.now()) : undefined;
+    return { rateLimited: limited, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), pauseMs: retryAfterMs ?? 0 };
+  };
 }
 
 /**
- * The one door for a connection's outbound calls: the per-connection gate, the HTTP client,
- * and the debug log while the connection's debugDate is in the future.
+ * The one door for a connection's outbound calls: the engine's executor (gate, retries,
+ * rate-limit pauses, HTTP client) and the debug log while the connection's debugDate is in
+ * the future (every attempt is recorded, secrets redacted).
  */
 export class UpstreamCaller {
-  constructor(
-    private readonly deps: { client: OutboundClient; gates: ConnectionGates; debugLog: DebugLog; now?: () => Date },
-  ) {}
+  readonly #executor: Executor;
 
-  async call(target: CallTarget, request: OutboundRequest, options: { resourceId?: string } = {}): Promise<OutboundResult> {
-    const release = target.id ? await this.deps.gates.acquire(target.id, concurrencyOf(target.doc)) : undefined;
-    const startedAt = (this.deps.now ?? (() => new Date()))();
-    let result: OutboundResult;
-    try {
-      result = await this.deps.client.request(request);
-    } finally {
-      release?.();
-    }
-    if (target.id && target.debugUntil !== null && Date.parse(target.debugUntil) > startedAt.getTime()) {
-      await this.#recordDebug(target, request, result, startedAt, options.resourceId);
-    }
-    return result;
+  constructor(private readonly deps: { client: OutboundClient; gates: ConnectionGates; debugLog: DebugLog }) {
+    this.#executor = new Executor({ client: deps.client, gates: deps.gates });
+  }
+
+  async call(target: CallTarget, request: OutboundRequest, options: CallOptions = {}): Promise<OutboundResult> {
+    return (await this.execute(target, request, options)).result;
+  }
+
+  async execute(target: CallTarget, request: OutboundRequest, options: CallOptions = {}): Promise<ExecuteResult> {
+    const debugging = target.id !== undefined && target.debugUntil !== null;
+    return this.#executor.execute(request, {
+      ...(target.id ? { gateKey: target.id } : {}),
+      limits: limitsOf(target.doc, options.concurrency),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      classify: options.classify ?? connectionClassifier(target.doc),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(debugging
+        ? {
+            onAttempt: async (sent, result, startedAt) => {
+              if (Date.parse(target.debugUntil as string) > startedAt.getTime()) await this.#recordDebug(target, sent, result, startedAt, options.resourceId);
+            },
+          }
+        : {}),
+    });
   }
 
   async #recordDebug(target: CallTarget, request: OutboundRequest, result: OutboundResult, startedAt: Date, resourceId: string | undefined): Promise<void> {

@@ -187,3 +187,30 @@ describe('ConnectionGates perSecond', () => {
     expect(gates.active('c1')).toBe(50);
   });
 });
+
+describe('ConnectionGates.pause', () => {
+  it('holds new requests of that connection until the pause ends, and only that connection', async () => {
+    const gates = new ConnectionGates();
+    gates.pause('slow', 120);
+    expect(gates.pausedFor('slow')).toBeGreaterThan(100);
+    expect(gates.pausedFor('other')).toBe(0);
+    const started = Date.now();
+    const other = await gates.acquire('other', { concurrency: 1 });
+    expect(Date.now() - started).toBeLessThan(50);
+    other();
+    const release = await gates.acquire('slow', { concurrency: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+    release();
+    expect(gates.pausedFor('slow')).toBe(0);
+  });
+
+  it('keeps the longest pause', () => {
+    let now = 1000;
+    const gates = new ConnectionGates(() => now);
+    gates.pause('k', 500);
+    gates.pause('k', 100);
+    expect(gates.pausedFor('k')).toBe(500);
+    now = 1600;
+    expect(gates.pausedFor('k')).toBe(0);
+  });
+});

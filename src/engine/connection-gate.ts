@@ -19,6 +19,8 @@ export type Release = () => void;
 
 export class ConnectionGates {
   readonly #gates = new Map<string, GateState>();
+  /** Until when (epoch ms) a connection must not start requests: its API said its budget is spent. */
+  readonly #pausedUntil = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -31,6 +33,7 @@ export class ConnectionGates {
     } else {
       gate.active += 1;
     }
+    if (this.pausedFor(key) > 0) await this.#respectPause(key);
     await this.#respectRate(gate, limits.perSecond);
     let released = false;
     return () => {
@@ -47,6 +50,31 @@ export class ConnectionGates {
         if (gate.active === 0 && gate.starts.every((t) => now - t >= 1000)) this.#gates.delete(key);
       }
     };
+  }
+
+  /**
+   * Holds every request of a connection until `ms` from now (a 429's Retry-After, or a
+   * remaining-calls header at 0): one slow-down applies to all callers, not just the one that saw it.
+   */
+  pause(key: string, ms: number): void {
+    if (ms <= 0) return;
+    const until = this.now() + ms;
+    if ((this.#pausedUntil.get(key) ?? 0) < until) this.#pausedUntil.set(key, until);
+  }
+
+  /** Milliseconds the connection is still paused for (0 when it is not). */
+  pausedFor(key: string): number {
+    const until = this.#pausedUntil.get(key);
+    if (until === undefined) return 0;
+    const left = until - this.now();
+    if (left <= 0) this.#pausedUntil.delete(key);
+    return Math.max(0, left);
+  }
+
+  async #respectPause(key: string): Promise<void> {
+    for (let left = this.pausedFor(key); left > 0; left = this.pausedFor(key)) {
+      await new Promise((resolve) => setTimeout(resolve, left));
+    }
   }
 
   async #respectRate(gate: GateState, perSecond: number | undefined): Promise<void> {
