@@ -119,6 +119,9 @@ export const Pagination = Type.Object(
           range_unit: Type.Optional(Type.String({ description: 'range: unit of the Range header (default items).' })),
           expression: Type.Optional(Expression('dynamic: computes the next request ({query, body, headers, url}) from {response, request, pagination}; null stops.')),
           location: Type.Optional(Type.Enum(['query', 'body'], { description: 'Where page/offset/cursor/limit values go (default query).' })),
+          stop_on_short_page: Type.Optional(
+            Type.Boolean({ description: 'page/offset: a page shorter than the limit asked for is the last (saves one request; only for APIs that never cap the page size).' }),
+          ),
         },
         { additionalProperties: false },
       ),
