@@ -91,7 +91,33 @@ export interface IntegrationsTable {
   updated_at: string;
 }
 
+export interface ConnectTokensTable {
+  id: string;
+  team_id: string;
+  integration_id: string;
+  name: string | null;
+  /** JSON object of context values the connection gets. */
+  context: string;
+  redirect_url: string | null;
+  expires_at: string;
+  used_at: string | null;
+  connection_id: string | null;
+  created_at: string;
+}
+
+export interface OAuthStatesTable {
+  state: string;
+  team_id: string;
+  connection_id: string;
+  code_verifier: string | null;
+  redirect_url: string | null;
+  expires_at: string;
+  created_at: string;
+}
+
 export interface Database {
+  connect_tokens: ConnectTokensTable;
+  oauth_states: OAuthStatesTable;
   integrations: IntegrationsTable;
   teams: TeamsTable;
   api_keys: ApiKeysTable;
