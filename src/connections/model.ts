@@ -113,8 +113,33 @@ export const HttpConfig = Type.Object(
   { additionalProperties: false },
 );
 
-export const CONNECTION_TYPES = ['rest', 'http'] as const;
+/** Types with their own settings object (`rest`, `http`); `integration` connections are described by fields of their own. */
+export const OBJECT_TYPES = ['rest', 'http'] as const;
+export const CONNECTION_TYPES = ['rest', 'http', 'integration'] as const;
 export type ConnectionType = (typeof CONNECTION_TYPES)[number];
+
+/** Values the user of an integration connection enters: its credentials format's fields. */
+const CredentialValues = Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 10_000 }), Type.Number(), Type.Boolean()]), {
+  description: "Values of the integration's credentials fields (password fields are secrets).",
+});
+
+/** An OAuth token to import, or the one the connection holds (secrets masked). */
+export const OAuthTokenInput = Type.Object(
+  {
+    token: Type.Object(
+      {
+        access_token: Type.String({ minLength: 1, maxLength: 20_000, description: 'Secret.' }),
+        refresh_token: Type.Optional(Type.String({ maxLength: 20_000, description: 'Secret.' })),
+        expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+        token_type: Type.Optional(Type.String({ maxLength: 100 })),
+        scope: Type.Optional(Type.String({ maxLength: 5000 })),
+        instance_url: Type.Optional(Type.String({ maxLength: 2000, description: 'Per-customer API host some providers return (e.g. Salesforce).' })),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: false, description: 'The OAuth token of an integration connection; refreshed before expiry.' },
+);
 
 const QueueInfo = Type.Object({ name: Type.String(), size: Type.Integer() });
 
@@ -127,6 +152,11 @@ export const ConnectionInput = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     rest: Type.Optional(RestConfig),
     http: Type.Optional(HttpConfig),
+    _integrationId: Type.Optional(Type.String({ description: 'type integration: the integration (definition) this connection uses.' })),
+    credentialsFormat: Type.Optional(Type.String({ description: 'type integration: which of the integration\'s credentials formats (when it offers several).' })),
+    credentials: Type.Optional(CredentialValues),
+    context: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'type integration: values for {{context.*}} placeholders (subdomain, org…).' })),
+    oauth: Type.Optional(OAuthTokenInput),
     debugDate: Type.Optional(
       Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
         description: 'Record outbound requests in the debug log until this time (at most 1 hour ahead).',
@@ -151,6 +181,11 @@ export const Connection = Type.Object(
     name: Type.String(),
     rest: Type.Optional(RestConfig),
     http: Type.Optional(HttpConfig),
+    _integrationId: Type.Optional(Type.String()),
+    credentialsFormat: Type.Optional(Type.String()),
+    credentials: Type.Optional(CredentialValues),
+    context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    oauth: Type.Optional(OAuthTokenInput),
     debugDate: Type.Optional(Type.String({ format: 'date-time' })),
     offline: Type.Boolean(),
     queues: Type.Array(QueueInfo),
@@ -165,7 +200,15 @@ export interface ConnectionDoc {
   name: string;
   rest?: Static<typeof RestConfig>;
   http?: Static<typeof HttpConfig>;
+  _integrationId?: string;
+  credentialsFormat?: string;
+  credentials?: Record<string, string | number | boolean>;
+  context?: Record<string, unknown>;
+  oauth?: Static<typeof OAuthTokenInput>;
 }
+
+/** Fields only a connection of type integration may have. */
+export const INTEGRATION_FIELDS = ['_integrationId', 'credentialsFormat', 'credentials', 'context', 'oauth'] as const;
 
 /**
  * Where each type keeps its secrets, as JSON pointers; `*` matches any key or index.
@@ -173,6 +216,7 @@ export interface ConnectionDoc {
  */
 export const SECRET_POINTERS: Record<ConnectionType, string[]> = {
   rest: ['/rest/bearerToken', '/rest/refreshToken', '/rest/basicAuth/password', '/rest/encryptedFields/*/value'],
+  integration: ['/oauth/token/access_token', '/oauth/token/refresh_token', '/oauth/token/id_token'],
   http: [
     '/http/auth/basic/password',
     '/http/auth/token/token',

@@ -6,21 +6,20 @@ import type { ConnectionGates } from '../engine/connection-gate.js';
 import { AppError, fail, type ErrorDetail } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database } from '../store/schema.js';
-import { compileChecker, createAjv } from '../validation.js';
 import { type DebugEntry, DebugLog } from './debug-log.js';
 import { type Dependencies, type DependencyProvider, emptyDependencies, mergeDependencies } from './dependencies.js';
-import { type Connection, type ConnectionDoc, ConnectionInput, CONNECTION_TYPES } from './model.js';
+import type { IntegrationService } from '../integrations/service.js';
+import type { IntegrationCalls } from './integration-calls.js';
+import type { Connection } from './model.js';
 import { applyConnectionPatch } from './patch.js';
 import { interpretPing, type PingOutcome, pingRequest } from './ping.js';
 import { ConnectionRepository, type ListFilter, type StoredConnection } from './repository.js';
 import { buildConnectionRequest, isConfigProblem } from './requests.js';
-import { maskSecrets, mergeSecrets, patternsOf, resolveMaskedSecrets, splitSecrets } from './secrets.js';
-import { secretRedactor, UpstreamCaller } from './upstream.js';
+import { maskSecrets, mergeSecrets, resolveMaskedSecrets, splitSecrets } from './secrets.js';
+import { type CallTarget, secretRedactor, type UpstreamCaller } from './upstream.js';
+import { describeDetails, type EditableDoc, validateConnection, type ValidatedConnection } from './validate.js';
 
-/** How far ahead debugDate may be set: debug logging is for an investigation, not a default. */
-export const MAX_DEBUG_WINDOW_MS = 60 * 60 * 1000;
-/** Clock skew tolerated on debugDate between the client and the server. */
-const DEBUG_SKEW_MS = 60 * 1000;
+export { MAX_DEBUG_WINDOW_MS } from './validate.js';
 
 const RESOURCE_TYPE = 'connection';
 
@@ -30,15 +29,11 @@ export interface ConnectionServiceDeps {
   gates: ConnectionGates;
   upstream: UpstreamCaller;
   dependencyProviders?: DependencyProvider[];
+  /** Needed for connections of type integration. */
+  integrations?: IntegrationService;
   now?: () => Date;
 }
 
-/** An editable document: what PUT takes and what PATCH operates on. */
-interface EditableDoc extends ConnectionDoc {
-  debugDate?: string | null;
-}
-
-const checkInput = compileChecker<ConnectionInput>(createAjv('strict'), ConnectionInput);
 
 /**
  * Connections: CRUD with encrypted secrets and an audit trail, ping, debug log, dependencies.
@@ -49,12 +44,23 @@ export class ConnectionService {
   readonly debugLog: DebugLog;
   readonly #deps: ConnectionServiceDeps;
   readonly #dependencyProviders: DependencyProvider[];
+  #integrationCalls: IntegrationCalls | undefined;
 
   constructor(deps: ConnectionServiceDeps) {
     this.#deps = deps;
     this.#dependencyProviders = [...(deps.dependencyProviders ?? [])];
     this.repo = new ConnectionRepository(deps.db, deps.box);
     this.debugLog = new DebugLog(deps.db);
+  }
+
+  /** Wires the engine for integration connections (done once at start, see server/context.ts). */
+  useIntegrationCalls(calls: IntegrationCalls): void {
+    this.#integrationCalls = calls;
+  }
+
+  #integrations(): IntegrationCalls {
+    if (!this.#integrationCalls) throw new Error('Integration connections are not wired: call useIntegrationCalls() at start');
+    return this.#integrationCalls;
   }
 
   #now(): Date {
@@ -75,6 +81,9 @@ export class ConnectionService {
     };
     if (masked.rest) wire.rest = masked.rest;
     if (masked.http) wire.http = masked.http;
+    for (const field of ['_integrationId', 'credentialsFormat', 'credentials', 'context', 'oauth'] as const) {
+      if (masked[field] !== undefined) (wire as Record<string, unknown>)[field] = masked[field];
+    }
     if (connection.debugUntil !== null) wire.debugDate = connection.debugUntil;
     return wire;
   }
@@ -89,38 +98,17 @@ export class ConnectionService {
     return this.repo.list(teamId, filter);
   }
 
-  /** Validates a request body into an editable document (schema, type consistency, debugDate). */
-  #validate(input: unknown): EditableDoc {
-    const checked = checkInput(input);
-    if (!checked.ok) throw fail('VALIDATION_FAILED', `Invalid connection: ${describe(checked.details)}`, checked.details);
-    const body = checked.value;
-    const details: ErrorDetail[] = [];
-    for (const type of CONNECTION_TYPES) {
-      if (type === body.type && body[type] === undefined) details.push({ field: type, message: `is required for a connection of type "${type}"` });
-      if (type !== body.type && body[type] !== undefined) details.push({ field: type, message: `is not allowed on a connection of type "${body.type}"` });
-    }
-    if (body.debugDate !== undefined && body.debugDate !== null) {
-      if (Date.parse(body.debugDate) > this.#now().getTime() + MAX_DEBUG_WINDOW_MS + DEBUG_SKEW_MS) {
-        throw fail('DEBUG_DATE_TOO_FAR', `debugDate ${body.debugDate} is more than 1 hour ahead; pick a time within the next hour.`, [
-          { field: 'debugDate', message: 'must be at most 1 hour in the future' },
-        ]);
-      }
-    }
-    if (details.length > 0) throw fail('VALIDATION_FAILED', `Invalid connection: ${describe(details)}`, details);
-    const doc: EditableDoc = { type: body.type, name: body.name };
-    if (body.rest) doc.rest = body.rest;
-    if (body.http) doc.http = body.http;
-    if (body.debugDate !== undefined) doc.debugDate = body.debugDate;
-    return doc;
+  #validate(teamId: string, input: unknown): Promise<ValidatedConnection> {
+    return validateConnection(input, teamId, this.#deps.integrations, this.#now());
   }
 
   async create(teamId: string, actor: Actor, input: unknown): Promise<StoredConnection> {
-    const editable = this.#validate(input);
-    const { doc: resolved, errors } = resolveMaskedSecrets(patternsOf(editable.type), editable, {});
+    const { doc: editable, patterns } = await this.#validate(teamId, input);
+    const { doc: resolved, errors } = resolveMaskedSecrets(patterns, editable, {});
     if (errors.length > 0) throw fail('MASKED_SECRET_ON_CREATE', undefined, errors);
     const now = this.#now().toISOString();
     const { debugDate, ...doc } = resolved;
-    const { publicDoc, secrets } = splitSecrets(patternsOf(doc.type), doc);
+    const { publicDoc, secrets } = splitSecrets(patterns, doc);
     const connection: StoredConnection = {
       id: newId(),
       teamId,
@@ -132,6 +120,7 @@ export class ConnectionService {
       debugUntil: debugDate ?? null,
       createdAt: now,
       lastModified: now,
+      integrationId: doc._integrationId ?? null,
     };
     await this.#deps.db.transaction().execute(async (trx) => {
       await this.repo.insert(connection, trx);
@@ -150,31 +139,32 @@ export class ConnectionService {
 
   async replace(teamId: string, actor: Actor, id: string, input: unknown): Promise<StoredConnection> {
     const current = await this.get(teamId, id);
-    return this.#save(current, actor, this.#validate(input));
+    return this.#save(current, actor, await this.#validate(teamId, input));
   }
 
   async patch(teamId: string, actor: Actor, id: string, operations: unknown): Promise<StoredConnection> {
     const current = await this.get(teamId, id);
     const editable: EditableDoc = { ...maskSecrets(current.doc, current.secrets), ...(current.debugUntil === null ? {} : { debugDate: current.debugUntil }) };
     const patched = applyConnectionPatch(editable, operations);
-    let validated: EditableDoc;
+    let validated: ValidatedConnection;
     try {
-      validated = this.#validate(patched);
+      validated = await this.#validate(teamId, patched);
     } catch (error) {
       if (error instanceof AppError && error.code === 'VALIDATION_FAILED') {
         const details = error.details;
-        throw fail('PATCH_RESULT_INVALID', `Applying the patch produced an invalid connection: ${describe(details)}`, details);
+        throw fail('PATCH_RESULT_INVALID', `Applying the patch produced an invalid connection: ${describeDetails(details)}`, details);
       }
       throw error;
     }
     return this.#save(current, actor, validated);
   }
 
-  async #save(current: StoredConnection, actor: Actor, editable: EditableDoc): Promise<StoredConnection> {
-    const { doc: resolved, errors } = resolveMaskedSecrets(patternsOf(editable.type), editable, current.type === editable.type ? current.secrets : {});
-    if (errors.length > 0) throw fail('VALIDATION_FAILED', `Invalid connection: ${describe(errors)}`, errors);
+  async #save(current: StoredConnection, actor: Actor, validated: ValidatedConnection): Promise<StoredConnection> {
+    const { doc: editable, patterns } = validated;
+    const { doc: resolved, errors } = resolveMaskedSecrets(patterns, editable, current.type === editable.type ? current.secrets : {});
+    if (errors.length > 0) throw fail('VALIDATION_FAILED', `Invalid connection: ${describeDetails(errors)}`, errors);
     const { debugDate, ...doc } = resolved;
-    const { publicDoc, secrets } = splitSecrets(patternsOf(doc.type), doc);
+    const { publicDoc, secrets } = splitSecrets(patterns, doc);
     const now = this.#now().toISOString();
     const next: StoredConnection = {
       ...current,
@@ -184,6 +174,7 @@ export class ConnectionService {
       secrets,
       debugUntil: debugDate ?? null,
       lastModified: now,
+      integrationId: doc._integrationId ?? null,
     };
     const before = { ...mergeSecrets(current.doc, current.secrets), debugDate: current.debugUntil };
     const after = { ...doc, debugDate: next.debugUntil };
@@ -233,16 +224,17 @@ export class ConnectionService {
 
   /** Pings an unsaved connection from a request body; stores nothing. */
   async pingVirtual(teamId: string, input: unknown): Promise<PingOutcome> {
-    const editable = this.#validate(input);
-    const { doc, errors } = resolveMaskedSecrets(patternsOf(editable.type), editable, {});
+    const { doc: editable, patterns } = await this.#validate(teamId, input);
+    const { doc, errors } = resolveMaskedSecrets(patterns, editable, {});
     if (errors.length > 0) throw fail('MASKED_SECRET_ON_CREATE', undefined, errors);
     const { debugDate, ...rest } = doc;
     void debugDate;
-    const { publicDoc, secrets } = splitSecrets(patternsOf(rest.type), rest);
+    const { publicDoc, secrets } = splitSecrets(patterns, rest);
     return this.#ping({ teamId, doc: publicDoc, secrets, debugUntil: null });
   }
 
-  async #ping(target: { id?: string; teamId: string; doc: ConnectionDoc; secrets: Record<string, string>; debugUntil: string | null }): Promise<PingOutcome> {
+  async #ping(target: CallTarget): Promise<PingOutcome> {
+    if (target.doc.type === 'integration') return this.#integrations().ping(target);
     const full = mergeSecrets(target.doc, target.secrets);
     const request = buildConnectionRequest(full, pingRequest(full));
     if (isConfigProblem(request)) return { ok: false, status: 422, code: request.code, message: request.message };
@@ -275,9 +267,4 @@ export class ConnectionService {
   }
 }
 
-function describe(details: ErrorDetail[]): string {
-  const first = details[0];
-  if (!first) return 'see details';
-  const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
-  return `${first.field ?? 'body'} ${first.message}${more}.`;
-}
+

@@ -6,7 +6,9 @@ import { authDecorations, apiKeyAuth } from '../auth/plugin.js';
 import type { Config } from '../config.js';
 import { connectionRoutes } from '../connections/routes.js';
 import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/routes.js';
+import { proxyRoutes } from '../proxy/routes.js';
 import { createAjv } from '../validation.js';
+import { webhookEventRoutes, webhookReceiverRoutes } from '../webhooks/routes.js';
 import type { AppContext } from './context.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
@@ -70,6 +72,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
       v1.addHook('onRequest', apiKeyAuth(context.store));
       await v1.register(connectionRoutes, { service: context.connections, publicUrl: config.publicUrl });
       await v1.register(catalogRoutes, { service: context.integrations });
+      await v1.register(webhookEventRoutes, { service: context.webhooks, publicUrl: config.publicUrl });
     },
     { prefix: '/v1' },
   );
@@ -78,8 +81,11 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   await app.register(async (root) => {
     root.addHook('onRequest', apiKeyAuth(context.store));
     await root.register(integrationRoutes, { service: context.integrations });
+    await root.register(proxyRoutes, { connections: context.connections, calls: context.integrationCalls, signer: context.signer });
   });
   await app.register(schemaRoutes);
+  // Public: a webhook's signature is its authentication (no API key).
+  await app.register(webhookReceiverRoutes, { service: context.webhooks });
 
   await registerDocsRoutes(app);
   return app;

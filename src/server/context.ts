@@ -2,16 +2,20 @@ import type { Logger } from 'pino';
 import { bootstrapIfEmpty, type BootstrapResult } from '../auth/bootstrap.js';
 import type { Config } from '../config.js';
 import { DebugLog } from '../connections/debug-log.js';
+import { IntegrationCalls } from '../connections/integration-calls.js';
+import { IntegrationConnector, storeLock } from '../connections/integration-connector.js';
 import { ConnectionService } from '../connections/service.js';
 import { UpstreamCaller } from '../connections/upstream.js';
 import { resolveEncryptionKey } from '../crypto/key-file.js';
 import { SecretBox } from '../crypto/secret-box.js';
+import { TokenSigner } from '../crypto/signed-token.js';
 import { ConnectionGates } from '../engine/connection-gate.js';
 import { OutboundClient } from '../engine/http-client.js';
 import { parseOutboundAllow } from '../engine/outbound-policy.js';
 import { loadCatalog } from '../integrations/catalog.js';
 import { IntegrationService } from '../integrations/service.js';
 import { migrateToLatest, openStore, type Store, storeOptionsFromConfig } from '../store/db.js';
+import { WebhookService } from '../webhooks/service.js';
 
 /** Everything the routes and the CLI share, built once per process from the config. */
 export interface AppContext {
@@ -20,6 +24,10 @@ export interface AppContext {
   outbound: OutboundClient;
   connections: ConnectionService;
   integrations: IntegrationService;
+  webhooks: WebhookService;
+  integrationCalls: IntegrationCalls;
+  /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
+  signer: TokenSigner;
   close(): Promise<void>;
 }
 
@@ -48,10 +56,19 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     }
     const box = new SecretBox(resolved.key);
     const outbound = new OutboundClient({ policy: parseOutboundAllow(config.outboundAllow), timeoutMs: config.outboundTimeoutMs });
+    // Integration connections: the engine and OAuth tokens (single-flight across processes on Postgres).
+    const lockOption = (s: Store) => {
+      const lock = storeLock(s);
+      return lock ? { lock } : {};
+    };
     const gates = new ConnectionGates();
     const upstream = new UpstreamCaller({ client: outbound, gates, debugLog: new DebugLog(store.db) });
-    const connections = new ConnectionService({ db: store.db, box, gates, upstream });
     const integrations = new IntegrationService({ db: store.db, box, catalog: loadCatalog() });
+    const connections = new ConnectionService({ db: store.db, box, gates, upstream, integrations });
+    const policy = parseOutboundAllow(config.outboundAllow);
+    const connector = new IntegrationConnector({ integrations, network: { policy, timeoutMs: config.outboundTimeoutMs }, ...lockOption(store) });
+    const integrationCalls = new IntegrationCalls({ repo: connections.repo, integrations, connector, upstream });
+    connections.useIntegrationCalls(integrationCalls);
     const bootstrap = options.bootstrap === false ? undefined : await bootstrapIfEmpty(store.db, config.bootstrapKey);
     const context: AppContext = {
       store,
@@ -59,6 +76,9 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       outbound,
       connections,
       integrations,
+      webhooks: new WebhookService({ db: store.db, box, integrations }),
+      integrationCalls,
+      signer: new TokenSigner(resolved.key),
       async close() {
         await outbound.close();
         await store.close();

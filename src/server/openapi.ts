@@ -23,6 +23,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
       tags: [
         { name: 'connections', description: 'Authenticated endpoints of other apps (seeds 003/004).' },
         { name: 'integrations', description: 'Declarative definitions of REST APIs (seed 002) and the shipped catalogue.' },
+        { name: 'proxy', description: 'Run the resource methods of an integration connection (list, get, create, update, delete, custom).' },
         { name: 'system' },
       ],
     },

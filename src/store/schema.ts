@@ -115,6 +115,19 @@ export interface OAuthStatesTable {
   created_at: string;
 }
 
+export interface WebhookEventsTable {
+  id: string;
+  team_id: string;
+  connection_id: string;
+  integration_id: string;
+  received_at: string;
+  /** JSON object of the request headers, signatures and credentials dropped. */
+  headers: string;
+  /** The raw body as UTF-8 text (at most 1 MiB). */
+  body: string;
+  event_type: string | null;
+}
+
 export interface Database {
   connect_tokens: ConnectTokensTable;
   oauth_states: OAuthStatesTable;
@@ -124,4 +137,5 @@ export interface Database {
   connections: ConnectionsTable;
   audit_entries: AuditEntriesTable;
   debug_entries: DebugEntriesTable;
+  webhook_events: WebhookEventsTable;
 }

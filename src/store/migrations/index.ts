@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as integrations from './0002-integrations.js';
 import * as connect from './0003-connect.js';
+import * as webhookEvents from './0004-webhook-events.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-integrations': integrations,
   '0003-connect': connect,
+  '0004-webhook-events': webhookEvents,
 };
