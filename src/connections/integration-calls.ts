@@ -61,6 +61,7 @@ export class IntegrationCalls {
       this.deps.upstream.execute(target, request, {
         classify: options.classify,
         concurrency: options.concurrency,
+        retry: options.retry,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(resourceId ? { resourceId } : {}),
       });

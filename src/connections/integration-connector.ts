@@ -4,7 +4,7 @@ import type { ErrorDetail } from '../errors.js';
 import { createOAuthClient, type OAuthClient, OAuthError, type OAuthNetwork, type TokenSet } from '../engine/oauth2/client.js';
 import { type KeyedLock, TokenManager } from '../engine/oauth2/token-manager.js';
 import type { EngineTarget } from '../engine/integration-engine.js';
-import { renderString, type Scope } from '../engine/templates/index.js';
+import { renderString, renderValue, type Scope } from '../engine/templates/index.js';
 import type { CredentialField, CredentialsFormat, IntegrationConfig } from '../integrations/definition.js';
 import type { IntegrationService } from '../integrations/service.js';
 import type { StoredIntegration } from '../integrations/repository.js';
@@ -149,7 +149,12 @@ export class IntegrationConnector {
     const tokenHost = host(format.config.auth.tokenHost);
     const authorizeHost = host(format.config.auth.authorizeHost);
     void config;
-    return createOAuthClient(format.config, this.deps.network, {
+    // Parameter maps may hold placeholders (an audience per tenant, a subdomain): render them first.
+    const rendered = { ...format.config };
+    for (const key of ['authorizeParams', 'tokenParams', 'refreshParams'] as const) {
+      if (format.config[key]) rendered[key] = renderValue(format.config[key], scope).value as Record<string, unknown>;
+    }
+    return createOAuthClient(rendered, this.deps.network, {
       ...(typeof clientId === 'string' && clientId ? { clientId } : {}),
       ...(typeof clientSecret === 'string' && clientSecret ? { clientSecret } : {}),
       ...(tokenHost ? { renderedTokenHost: tokenHost } : {}),

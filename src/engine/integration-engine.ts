@@ -1,4 +1,5 @@
-import type { IntegrationConfig } from '../integrations/definition.js';
+import type { IntegrationConfig, RateLimit } from '../integrations/definition.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import type { ExecuteResult } from './executor.js';
 import type { OutboundRequest, OutboundResult } from './http-client.js';
 import { paginate, type PageRequest, type PageResponse, type PaginationCheckpoint } from './pagination/index.js';
@@ -33,7 +34,16 @@ export interface EngineTarget {
   token?: TokenSource;
 }
 
-export type SendFn = (request: OutboundRequest, options: { classify: ResponseClassifier; concurrency: number; signal?: AbortSignal }) => Promise<ExecuteResult>;
+export type SendFn = (request: OutboundRequest, options: { classify: ResponseClassifier; concurrency: number; retry: RetryPolicy; signal?: AbortSignal }) => Promise<ExecuteResult>;
+
+/** The definition's retry bounds over the defaults (seed 002 `rate_limit.max_retries` / `max_retry_time_ms`). */
+export function retryPolicyOf(rateLimit: RateLimit | undefined): RetryPolicy {
+  return {
+    ...DEFAULT_RETRY,
+    ...(rateLimit?.max_retries === undefined ? {} : { maxRetries: rateLimit.max_retries }),
+    ...(rateLimit?.max_retry_time_ms === undefined ? {} : { maxRetryTimeMs: rateLimit.max_retry_time_ms }),
+  };
+}
 
 export interface CallResult {
   status: number;
@@ -83,13 +93,18 @@ export class IntegrationEngine {
   }
 
   /** Sends one request of a method (one page), with the 401-refresh rule; throws EngineError on failure. */
-  async #exchange(target: EngineTarget, method: ResolvedMethod, input: CallInput, page: PageRequest, signal?: AbortSignal): Promise<CallResult & { url: string }> {
-    const pagination = { ...page.query, ...(page.body ?? {}) };
+  async #exchange(target: EngineTarget, method: ResolvedMethod, input: CallInput, page: PageRequest, signal?: AbortSignal, values: Record<string, unknown> = {}): Promise<CallResult & { url: string }> {
+    const pagination = { ...values, ...page.query, ...(page.body ?? {}) };
     for (let attempt = 0; ; attempt++) {
       const scope = await this.#scope(target, input, pagination, attempt > 0);
       const request = buildRequest(target.config, method, scope, input, page);
       if (isBuildProblem(request)) throw new EngineError(request.code, request.message, request.missing ? { missing: request.missing } : {});
-      const { result, gaveUp } = await this.send(request, { classify: rateLimitClassifier(method.rateLimit), concurrency: target.config.concurrency ?? 10, ...(signal ? { signal } : {}) });
+      const { result, gaveUp } = await this.send(request, {
+        classify: rateLimitClassifier(method.rateLimit),
+        concurrency: target.config.concurrency ?? 10,
+        retry: retryPolicyOf(method.rateLimit),
+        ...(signal ? { signal } : {}),
+      });
       if (!result.ok) throw describeFailure(result);
       const { status, headers, body: raw } = result.response;
       if (status === 401 && target.token && attempt === 0) continue;
@@ -124,8 +139,8 @@ export class IntegrationEngine {
     options: { limit?: number; resume?: PaginationCheckpoint; maxPages?: number; signal?: AbortSignal } = {},
   ): AsyncGenerator<ListPage, { reason: string }> {
     const resolved = this.#resolve(target.config, resource, method);
-    const fetchPage = async (request: PageRequest, context: { signal?: AbortSignal }): Promise<PageResponse> => {
-      const response = await this.#exchange(target, resolved, input, request, context.signal);
+    const fetchPage = async (request: PageRequest, context: { signal?: AbortSignal; values: Record<string, unknown> }): Promise<PageResponse> => {
+      const response = await this.#exchange(target, resolved, input, request, context.signal, context.values);
       return { status: response.status, headers: response.headers, body: response.body, records: response.records, url: response.url };
     };
     const common = {

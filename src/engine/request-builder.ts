@@ -119,8 +119,10 @@ function lower(headers: Record<string, string> | undefined, scope: Scope): Recor
 
 /** The base URL: a placeholder filling the whole base (an instance URL) is taken as a URL, not encoded. */
 function baseUrl(config: IntegrationConfig, scope: Scope): string | BuildProblem {
-  const whole = /^\{\{[^{}]+\}\}$/.test(config.base_url.trim());
-  const rendered = renderPath(config.base_url, scope, whole ? (v) => v : encodeURIComponent);
+  // A base that starts with a placeholder takes a whole URL from it (an instance URL such as
+  // Salesforce's), so that value is not encoded; placeholders elsewhere (a subdomain) are.
+  const leading = config.base_url.trim().startsWith('{{');
+  const rendered = renderPath(config.base_url, scope, leading ? (v) => v : encodeURIComponent);
   if (!rendered.ok) {
     return { code: 'TEMPLATE_MISSING_VALUE', message: `base_url needs ${rendered.missing.join(', ')}; set it in the connection's context or credentials.`, missing: rendered.missing };
   }
@@ -147,12 +149,15 @@ export function buildRequest(
 ): OutboundRequest | BuildProblem {
   try {
     const auth = authorizationParts(method.authorization, scope);
-    const headers = { ...lower(config.headers, scope), ...lower(method.definition.headers, scope), ...auth.headers, ...page.headers };
+    const declared = { ...lower(config.headers, scope), ...lower(method.definition.headers, scope) };
+    // An explicit authorization block wins over declared headers; the implicit OAuth bearer does not.
+    const headers = method.authorization ? { ...declared, ...auth.headers, ...page.headers } : { ...auth.headers, ...declared, ...page.headers };
     let url: string;
     if (page.url) {
-      url = page.url;
-      const extra = serializeQuery(auth.query, config.query_array_format ?? 'comma');
-      if (extra) url += (url.includes('?') ? '&' : '?') + extra;
+      // A followed link already carries its parameters: set auth parameters, never duplicate them.
+      const link = new URL(page.url);
+      for (const [name, value] of Object.entries(auth.query)) if (value !== undefined) link.searchParams.set(name, String(value));
+      url = link.toString();
     } else {
       const base = baseUrl(config, scope);
       if (typeof base !== 'string') return base;
@@ -187,6 +192,32 @@ export function buildRequest(
     }
     headers.accept ??= 'application/json';
     return request;
+  } catch (error) {
+    const problem = problemOf(error);
+    if (problem) return problem;
+    throw error;
+  }
+}
+
+/**
+ * A raw request through an integration connection (`/v1/connections/{_id}/proxy/*`): the caller's
+ * path and query appended to the rendered base_url as they are (never templated), with the
+ * integration's headers and authorization.
+ */
+export function buildRawRequest(
+  config: IntegrationConfig,
+  scope: Scope,
+  raw: { method: string; pathAndQuery: string; headers: Record<string, string>; body?: Buffer },
+): OutboundRequest | BuildProblem {
+  try {
+    const base = baseUrl(config, scope);
+    if (typeof base !== 'string') return base;
+    const auth = authorizationParts(config.authorization, scope);
+    const headers = { ...lower(config.headers, scope), ...raw.headers, ...auth.headers };
+    let url = base + (raw.pathAndQuery.startsWith('/') ? raw.pathAndQuery : `/${raw.pathAndQuery}`);
+    const extra = serializeQuery(auth.query, config.query_array_format ?? 'comma');
+    if (extra) url += (url.includes('?') ? '&' : '?') + extra;
+    return { method: raw.method, url, headers, ...(raw.body && raw.body.length > 0 ? { body: raw.body } : {}) };
   } catch (error) {
     const problem = problemOf(error);
     if (problem) return problem;

@@ -208,6 +208,7 @@ export const Action = Type.Object(
 
 export const IntegrationConfig = Type.Object(
   {
+    $schema: Type.Optional(Type.String({ description: 'Ignored; lets editors find the JSON Schema (https://<your server>/schemas/integration.json).' })),
     base_url: Template('Base URL of the API, e.g. https://{{context.subdomain}}.example.com/api.'),
     label: Type.Optional(Type.String()),
     logo: Type.Optional(Type.String()),

@@ -9,6 +9,7 @@ import { mergePatch } from '../util/merge-patch.js';
 import { compileChecker, createAjv } from '../validation.js';
 import type { CatalogEntry } from './catalog.js';
 import { IntegrationConfig } from './definition.js';
+import { lintConfig } from './lint.js';
 import { IntegrationRepository, type Sharing, type StoredIntegration } from './repository.js';
 
 /** Secrets inside a definition: OAuth app secrets (one format or a map of them) and the webhook secret. */
@@ -94,6 +95,8 @@ export class IntegrationService {
       const details = checked.details.map((d) => ({ ...d, field: d.field === 'body' ? 'config' : `config.${d.field}` }));
       throw fail('VALIDATION_FAILED', `Invalid integration config: ${describe(details)}`, details);
     }
+    const lint = lintConfig(checked.value);
+    if (lint.length > 0) throw fail('VALIDATION_FAILED', `Invalid integration config: ${describe(lint)}`, lint);
     return checked.value;
   }
 

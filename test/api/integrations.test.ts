@@ -216,3 +216,25 @@ describe('GET /schemas/integration.json', () => {
     expect(Object.keys(res.body.properties)).toEqual(expect.arrayContaining(['base_url', 'credentials', 'authorization', 'pagination', 'rate_limit', 'resources', 'webhook']));
   });
 });
+
+describe('config checks beyond the schema', () => {
+  it('refuses malformed placeholders and invalid JSONata on save, naming the path', async () => {
+    const res = await server.request<ErrorBody>('POST', '/integration', {
+      name: 'linted',
+      category: 'crm',
+      config: {
+        base_url: 'https://x.test',
+        error_expression: 'body.ok = ',
+        resources: { users: { list: { method: 'get', path: '/users/{{id:date}}', pagination: { format: 'dynamic', config: {} } } } },
+      },
+    });
+    expect(res.status).toBe(400);
+    const fields = res.body.error.details.map((d) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['config.resources.users.list.path', 'config.error_expression', 'config.resources.users.list.pagination.config.expression']));
+  });
+
+  it('accepts a "$schema" pointer for editors', async () => {
+    const res = await server.request('POST', '/integration', { name: 'with_schema', category: 'crm', config: { $schema: 'http://127.0.0.1:8080/schemas/integration.json', base_url: 'https://x.test' } });
+    expect(res.status).toBe(201);
+  });
+});

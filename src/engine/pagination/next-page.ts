@@ -36,7 +36,8 @@ export function firstPage(
     case 'link_header':
       return { request: placeValues(base, config, [[config.limit_key, limit]]), state: { pageIndex: 0, seenCursors: [], values: exposeValues(config, { limit }) } };
     case 'dynamic':
-      return { request: base, state: { pageIndex: 0, seenCursors: [], values: { limit } } };
+      // The first request carries the page size when the definition names its key; the expression decides the rest.
+      return { request: placeValues(base, config, [[config.limit_key, limit]]), state: { pageIndex: 0, seenCursors: [], values: exposeValues(config, { limit }) } };
     default:
       throw unknownFormat(pagination.format);
   }

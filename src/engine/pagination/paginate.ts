@@ -15,7 +15,7 @@ export interface PaginationCheckpoint {
 interface PaginateCommon {
   pagination: Pagination | null | undefined;
   /** The only I/O: sends one request, returns the parsed page. Should set `response.url`. */
-  fetchPage: (request: PageRequest, context: { signal?: AbortSignal; pageIndex: number }) => Promise<PageResponse>;
+  fetchPage: (request: PageRequest, context: { signal?: AbortSignal; pageIndex: number; values: Record<string, unknown> }) => Promise<PageResponse>;
   /** Page size (capped by the definition's max_limit). */
   limit?: number;
   /** Total pages over the whole list, resumed runs included (state.pageIndex counts them). Default 100000. */
@@ -67,7 +67,7 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<PageRe
     if (state.pageIndex >= maxPages) {
       throw new PaginationError('PAGINATION_MAX_PAGES', `Stopped after ${maxPages} pages: the API kept returning more. Raise maxPages if the list really is that long.`);
     }
-    const response = await options.fetchPage(request, { signal: options.signal, pageIndex: state.pageIndex });
+    const response = await options.fetchPage(request, { signal: options.signal, pageIndex: state.pageIndex, values: state.values });
     const step: NextStep = await nextPage(options.pagination, request, response, state, {
       limit: options.limit,
       currentUrl: response.url ?? request.url,
