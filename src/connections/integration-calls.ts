@@ -1,6 +1,8 @@
 import { OAuthError, type TokenSet } from '../engine/oauth2/client.js';
-import { type CallResult, EngineError, type EngineTarget, IntegrationEngine, type ListPage, type SendFn } from '../engine/integration-engine.js';
-import type { CallInput } from '../engine/request-builder.js';
+import { type CallResult, EngineError, type EngineTarget, IntegrationEngine, type ListPage, retryPolicyOf, type SendFn } from '../engine/integration-engine.js';
+import type { ExecuteResult } from '../engine/executor.js';
+import { rateLimitClassifier } from '../engine/rate-limit.js';
+import { buildRawRequest, type CallInput, isBuildProblem } from '../engine/request-builder.js';
 import type { PaginationCheckpoint } from '../engine/pagination/index.js';
 import { TemplateError } from '../engine/templates/index.js';
 import { ExpressionError } from '../engine/expressions.js';
@@ -113,6 +115,24 @@ export class IntegrationCalls {
       return { ok: true };
     } catch (error) {
       return pingFailure(error);
+    }
+  }
+
+  /** A raw request (path and query as given) with the definition's base URL, headers and auth. */
+  async raw(target: CallTarget, raw: { method: string; pathAndQuery: string; headers: Record<string, string>; body?: Buffer }): Promise<ExecuteResult> {
+    const { engineTarget } = await this.#target(target);
+    for (let attempt = 0; ; attempt++) {
+      const token = engineTarget.token ? await engineTarget.token({ force: attempt > 0 }) : undefined;
+      const scope = { credentials: engineTarget.credentials, context: engineTarget.context, ...(token ? { oauth: { token } } : {}) };
+      const request = buildRawRequest(engineTarget.config, scope, raw);
+      if (isBuildProblem(request)) throw new EngineError(request.code, request.message, request.missing ? { missing: request.missing } : {});
+      const result = await this.deps.upstream.execute(target, request, {
+        classify: rateLimitClassifier(engineTarget.config.rate_limit),
+        concurrency: engineTarget.config.concurrency ?? 10,
+        retry: retryPolicyOf(engineTarget.config.rate_limit),
+      });
+      if (result.result.ok && result.result.response.status === 401 && engineTarget.token && attempt === 0) continue;
+      return result;
     }
   }
 

@@ -26,6 +26,8 @@ export interface AppContext {
   integrations: IntegrationService;
   webhooks: WebhookService;
   integrationCalls: IntegrationCalls;
+  /** The door of every connection's outbound calls (gate, retries, debug log). */
+  upstream: UpstreamCaller;
   /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
   signer: TokenSigner;
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       integrations,
       webhooks: new WebhookService({ db: store.db, box, integrations }),
       integrationCalls,
+      upstream,
       signer: new TokenSigner(resolved.key),
       async close() {
         await outbound.close();
