@@ -152,6 +152,33 @@ connections
     }
   });
 
+const catalog = program.command('catalog').description('The shipped integration definitions');
+catalog
+  .command('list')
+  .description('List the catalogue')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const entries = await withContext(async (c) => c.integrations.catalog());
+    out(
+      !!options.json,
+      entries.map((e) => ({ name: e.name, category: e.category, description: e.description })),
+      () => entries.map((e) => `${e.name.padEnd(18)} ${e.category.padEnd(14)} ${e.description}`).join('\n'),
+    );
+  });
+catalog
+  .command('install <name>')
+  .description('Create the integration of a catalogue entry for a team (adjust it later with PATCH /integration/{id})')
+  .requiredOption('--team <team>', 'team name or id')
+  .option('--as <name>', 'name of the integration (default: the catalogue name)')
+  .option('--json', 'print JSON')
+  .action(async (name: string, options: { team: string; as?: string; json?: boolean }) => {
+    const integration = await withContext(async (c) => {
+      const team = await findTeam(c.store.db, options.team);
+      return c.integrations.create(team.id, { from_catalog: name, ...(options.as ? { name: options.as } : {}) });
+    });
+    out(!!options.json, { id: integration.id, name: integration.name, from_catalog: integration.fromCatalog }, () => `Installed ${name} as integration "${integration.name}" (${integration.id}).`);
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);

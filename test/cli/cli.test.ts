@@ -240,3 +240,20 @@ describe('configuration errors', () => {
     expect(result.stderr).toContain('Configuration error: LOG_LEVEL: must be one of');
   });
 });
+
+describe('switchyard catalog', () => {
+  it('lists the catalogue and installs an entry for a team; the server then serves it', async () => {
+    const list = await runCliJson<Array<{ name: string }>>(['catalog', 'list', '--json'], env);
+    expect(list.map((e) => e.name)).toContain('github');
+    const team = await createTeam('cataloguers');
+    const installed = await runCliJson<{ id: string; name: string; from_catalog: string }>(['catalog', 'install', 'github', '--team', 'cataloguers', '--as', 'github-acme', '--json'], env);
+    expect(installed).toMatchObject({ name: 'github-acme', from_catalog: 'github' });
+    const { key } = await createKey(team.id, 'catalogue reader');
+    const res = await call(`${server.url}/integration/${installed.id}`, 'GET', { key });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'github-acme', from_catalog: 'github' });
+    const unknown = await runCli(['catalog', 'install', 'no-such-app', '--team', 'cataloguers'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('CATALOG_ENTRY_NOT_FOUND');
+  });
+});
