@@ -52,7 +52,7 @@ console.log(`\nwrote bench/results.json and bench/results.md (${results.length} 
 if (failures.length > 0) process.exitCode = 1;
 
 function markdown(list: BenchResult[], failed: typeof failures): string {
-  const side = (s: BenchResult['baseline']) => `${s.label}: ${s.recordsPerSec.toLocaleString('en-US')} rec/s (${s.medianMs} ms, peak RSS ${s.peakRssMiB} MiB)`;
+  const side = (s: BenchResult['baseline']) => `${s.label}: ${s.recordsPerSec.toLocaleString('en-US')} rec/s (${s.medianMs} ms; RSS peak ${s.peakRssMiB} MiB, +${s.rssGrowthMiB} in a run)`;
   const rows = list.map((r) => `| ${r.name} | ${side(r.baseline)} | ${side(r.candidate)} | ${r.ratio.toFixed(3)} | ${r.goal ?? '—'} | ${r.pass === undefined ? '—' : r.pass ? 'yes' : '**no**'} |`);
   const notes = list.flatMap((r) => (r.notes ?? []).map((n) => `- ${r.name}: ${n}`));
   return [

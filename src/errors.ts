@@ -48,6 +48,9 @@ export const ERROR_CATALOGUE = {
   OAUTH_FAILED: { status: 502, message: 'Getting an OAuth token failed; see details.' },
   RESOURCE_NOT_FOUND: { status: 404, message: 'The integration has no such resource or method.' },
   NOT_AN_INTEGRATION_CONNECTION: { status: 400, message: 'This connection is not of type integration.' },
+  CONNECT_LINK_INVALID: { status: 403, message: 'This connect link is not valid, has expired or was already used.' },
+  OAUTH_STATE_INVALID: { status: 400, message: 'The OAuth sign-in is unknown, expired or already completed; start again.' },
+  OAUTH_DENIED: { status: 400, message: 'The provider did not grant access.' },
   // 413 / 415 / 422
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },

@@ -107,6 +107,12 @@ export class IntegrationCalls {
     return { integration, engineTarget: this.deps.connector.target(integration, full, target.id, this.#tokenStore(target, integration)) };
   }
 
+  /** Stores a token obtained outside the engine (the authorization-code callback). */
+  async saveToken(target: CallTarget, token: TokenSet): Promise<void> {
+    const integration = await this.deps.integrations.get(target.teamId, target.doc._integrationId ?? '');
+    await this.#tokenStore(target, integration).save(token);
+  }
+
   async ping(target: CallTarget): Promise<PingOutcome> {
     try {
       const { engineTarget } = await this.#target(target);

@@ -1,6 +1,6 @@
 import type { ConnectionGates, GateLimits } from './connection-gate.js';
 import type { OutboundClient, OutboundRequest, OutboundResult } from './http-client.js';
-import { type ResponseClassifier, type RateSignal, viewOf } from './rate-limit.js';
+import { type ResponseClassifier, type ResponseView, type RateSignal, viewOf } from './rate-limit.js';
 import { DEFAULT_RETRY, retryDecision, type RetryPolicy } from './retry.js';
 
 export interface ExecuteOptions {
@@ -17,6 +17,8 @@ export interface ExecuteOptions {
 
 export interface ExecuteResult {
   result: OutboundResult;
+  /** The response parsed for the classifier, when it was: callers reuse it instead of parsing twice. */
+  view?: ResponseView;
   attempts: number;
   /** Why the last attempt was not retried, when it failed. */
   gaveUp?: string;
@@ -70,15 +72,17 @@ export class Executor {
       await options.onAttempt?.(request, result, startedAt);
 
       let signal: RateSignal = { rateLimited: false, pauseMs: 0 };
+      let view: ResponseView | undefined;
       if (result.ok && options.classify) {
-        signal = await options.classify(viewOf(result.response.status, result.response.headers, result.response.body));
+        view = viewOf(result.response.status, result.response.headers, result.response.body);
+        signal = await options.classify(view);
       } else if (result.ok && result.response.status === 429) {
         signal = { rateLimited: true, pauseMs: 0 };
       }
       if (options.gateKey && signal.pauseMs > 0) this.deps.gates.pause(options.gateKey, signal.pauseMs);
 
       const retryable = !result.ok || signal.rateLimited || result.response.status >= 500;
-      if (!retryable) return { result, attempts: attempt + 1 };
+      if (!retryable) return { result, ...(view ? { view } : {}), attempts: attempt + 1 };
       const decision = retryDecision(
         {
           method: request.method,
@@ -91,7 +95,7 @@ export class Executor {
         policy,
         this.deps.random,
       );
-      if (!decision.retry) return { result, attempts: attempt + 1, gaveUp: decision.reason };
+      if (!decision.retry) return { result, ...(view ? { view } : {}), attempts: attempt + 1, gaveUp: decision.reason };
       // A rate-limit wait is already enforced by the gate's pause; other retries sleep here.
       if (!(options.gateKey && signal.pauseMs > 0)) await this.#sleep(decision.delayMs, options.signal);
     }

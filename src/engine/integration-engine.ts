@@ -99,7 +99,7 @@ export class IntegrationEngine {
       const scope = await this.#scope(target, input, pagination, attempt > 0);
       const request = buildRequest(target.config, method, scope, input, page);
       if (isBuildProblem(request)) throw new EngineError(request.code, request.message, request.missing ? { missing: request.missing } : {});
-      const { result, gaveUp } = await this.send(request, {
+      const { result, gaveUp, view: parsed } = await this.send(request, {
         classify: rateLimitClassifier(method.rateLimit),
         concurrency: target.config.concurrency ?? 10,
         retry: retryPolicyOf(method.rateLimit),
@@ -108,7 +108,7 @@ export class IntegrationEngine {
       if (!result.ok) throw describeFailure(result);
       const { status, headers, body: raw } = result.response;
       if (status === 401 && target.token && attempt === 0) continue;
-      const view = viewOf(status, headers, raw);
+      const view = parsed ?? viewOf(status, headers, raw);
       if (status < 200 || status >= 300) {
         const snippet = raw.toString('utf8', 0, Math.min(raw.length, 500));
         throw new EngineError(status === 429 ? 'UPSTREAM_RATE_LIMITED' : 'UPSTREAM_ERROR', `${method.resource}.${method.method}: the API answered ${status}${gaveUp && gaveUp !== 'not retryable' ? ` (${gaveUp})` : ''}.`, { status, body: snippet });

@@ -6,6 +6,7 @@ import { authDecorations, apiKeyAuth } from '../auth/plugin.js';
 import type { Config } from '../config.js';
 import { connectionRoutes } from '../connections/routes.js';
 import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/routes.js';
+import { connectApiRoutes, connectPageRoutes } from '../connect/routes.js';
 import { rawProxyRoutes } from '../proxy/raw-routes.js';
 import { proxyRoutes } from '../proxy/routes.js';
 import { createAjv } from '../validation.js';
@@ -73,6 +74,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
       v1.addHook('onRequest', apiKeyAuth(context.store));
       await v1.register(connectionRoutes, { service: context.connections, publicUrl: config.publicUrl });
       await v1.register(catalogRoutes, { service: context.integrations });
+      await v1.register(connectApiRoutes, { service: context.connect });
       await v1.register(rawProxyRoutes, { connections: context.connections, calls: context.integrationCalls, upstream: context.upstream });
       await v1.register(webhookEventRoutes, { service: context.webhooks, publicUrl: config.publicUrl });
     },
@@ -86,6 +88,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
     await root.register(proxyRoutes, { connections: context.connections, calls: context.integrationCalls, signer: context.signer });
   });
   await app.register(schemaRoutes);
+  await app.register(connectPageRoutes, { service: context.connect });
   // Public: a webhook's signature is its authentication (no API key).
   await app.register(webhookReceiverRoutes, { service: context.webhooks });
 

@@ -9,6 +9,7 @@ import { UpstreamCaller } from '../connections/upstream.js';
 import { resolveEncryptionKey } from '../crypto/key-file.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { TokenSigner } from '../crypto/signed-token.js';
+import { ConnectService } from '../connect/service.js';
 import { ConnectionGates } from '../engine/connection-gate.js';
 import { OutboundClient } from '../engine/http-client.js';
 import { parseOutboundAllow } from '../engine/outbound-policy.js';
@@ -28,6 +29,7 @@ export interface AppContext {
   integrationCalls: IntegrationCalls;
   /** The door of every connection's outbound calls (gate, retries, debug log). */
   upstream: UpstreamCaller;
+  connect: ConnectService;
   /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
   signer: TokenSigner;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     const connector = new IntegrationConnector({ integrations, network: { policy, timeoutMs: config.outboundTimeoutMs }, ...lockOption(store) });
     const integrationCalls = new IntegrationCalls({ repo: connections.repo, integrations, connector, upstream });
     connections.useIntegrationCalls(integrationCalls);
+    const signer = new TokenSigner(resolved.key);
     const bootstrap = options.bootstrap === false ? undefined : await bootstrapIfEmpty(store.db, config.bootstrapKey);
     const context: AppContext = {
       store,
@@ -81,7 +84,8 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       webhooks: new WebhookService({ db: store.db, box, integrations }),
       integrationCalls,
       upstream,
-      signer: new TokenSigner(resolved.key),
+      signer,
+      connect: new ConnectService({ db: store.db, signer, connections, integrations, calls: integrationCalls, connector, publicUrl: config.publicUrl }),
       async close() {
         await outbound.close();
         await store.close();

@@ -24,6 +24,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
         { name: 'connections', description: 'Authenticated endpoints of other apps (seeds 003/004).' },
         { name: 'integrations', description: 'Declarative definitions of REST APIs (seed 002) and the shipped catalogue.' },
         { name: 'proxy', description: 'Run the resource methods of an integration connection (list, get, create, update, delete, custom).' },
+        { name: 'connect', description: 'Connect links (a hosted credentials form) and OAuth authorization of connections.' },
         { name: 'system' },
       ],
     },

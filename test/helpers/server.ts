@@ -64,7 +64,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const team = await createTeam(context.store.db, 'test-team');
   const { key: adminKey } = await createApiKey(context.store.db, { teamId: team.id, name: 'test admin', scope: 'admin' });
   const app = await buildApp({ config, context, logger });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: config.port, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
