@@ -20,7 +20,7 @@ function quotable(op: unknown): unknown {
   return touchesSecret(record.path) ? { ...record, value: MASK } : op;
 }
 
-const EDITABLE_ROOTS = new Set(['type', 'name', 'rest', 'http', 'debugDate']);
+const EDITABLE_ROOTS = new Set(['type', 'name', 'rest', 'http', 'debugDate', '_integrationId', 'credentialsFormat', 'credentials', 'context', 'oauth']);
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
 function rootOf(path: unknown): string | undefined {
