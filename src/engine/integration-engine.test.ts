@@ -14,7 +14,7 @@ import { parseOutboundAllow } from './outbound-policy.js';
  * cursor that repeats). Each test asserts every record arrives exactly once.
  */
 const USERS = Array.from({ length: 23 }, (_, i) => ({ id: `u${i + 1}`, name: `User ${i + 1}` }));
-type Fault = { kind: '429-seconds' | '429-date' | '503' | 'reset' | 'slow' | 'none'; every: number };
+type Fault = { kind: '429-seconds' | '429-date' | '503' | 'reset' | 'slow' | 'hang' | 'none'; every: number };
 
 let server: http.Server;
 let base: string;
@@ -117,7 +117,7 @@ beforeAll(async () => {
         res.write('{"data":{"users":[');
         return void setTimeout(() => res.socket?.destroy(), 5);
       }
-      const delay = faulty && fault.kind === 'slow' ? 30 : 0;
+      const delay = faulty && fault.kind === 'slow' ? 30 : faulty && fault.kind === 'hang' ? 600 : 0;
       setTimeout(() => respond(req, res, Buffer.concat(chunks).toString()), delay);
     });
   });
@@ -215,6 +215,18 @@ describe('IntegrationEngine under faults', () => {
     fault = { kind, every: 3 };
     expect(await collect(paged(), 3)).toEqual(ALL);
     if (kind !== 'slow') expect(hits).toBeGreaterThan(Math.ceil(USERS.length / 3) + 1);
+  });
+
+  it('a response slower than the timeout is abandoned and retried: every record exactly once', async () => {
+    fault = { kind: 'hang', every: 3 };
+    const impatient = new OutboundClient({ policy: parseOutboundAllow('127.0.0.0/8'), timeoutMs: 150 });
+    const quick = new Executor({ client: impatient, gates: new ConnectionGates(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
+    const timeoutEngine = new IntegrationEngine((request, options) => quick.execute(request, { limits: { concurrency: 2 }, classify: options.classify, retry: { maxRetries: 5, maxRetryTimeMs: 10_000, baseDelayMs: 5, maxDelayMs: 20 } }));
+    const ids: string[] = [];
+    for await (const p of timeoutEngine.list(paged(), 'users', 'list', {}, { limit: 3 })) ids.push(...p.records.map((r) => (r as { id: string }).id));
+    await impatient.close();
+    expect(ids).toEqual(ALL);
+    expect(hits).toBeGreaterThan(Math.ceil(USERS.length / 3) + 1);
   });
 
   it('never exceeds the definition\'s concurrency across parallel lists', async () => {
