@@ -34,7 +34,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     // Signed tokens travel in paths (/connect/{token}); Fastify's default of 100 characters is too short.
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
     trustProxy: false,
     // Request ids let a user quote a 500 back to an operator.
     requestIdHeader: false,
