@@ -21,15 +21,18 @@ export interface AuthorizationServer {
  * A real OAuth2/OIDC authorization server (oidc-provider) on 127.0.0.1 with one confidential
  * client allowed authorization_code, refresh_token (rotating) and client_credentials.
  */
-export async function startAuthorizationServer(redirectUris: string[], options: { accessTokenTtl?: number } = {}): Promise<AuthorizationServer> {
+export async function startAuthorizationServer(
+  redirectUris: string[],
+  options: { accessTokenTtl?: number; clientId?: string; clientSecret?: string } = {},
+): Promise<AuthorizationServer> {
   const specifier = 'oidc-provider';
   const { default: Provider } = (await import(specifier)) as { default: ProviderClass };
   let handle: RequestListener = (_req, res) => res.end();
   const server: Server = createServer((req, res) => handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clientId = 'switchyard-test';
-  const clientSecret = 'oidc-client-secret-7d1f3a';
+  const clientId = options.clientId ?? 'switchyard-test';
+  const clientSecret = options.clientSecret ?? 'oidc-client-secret-7d1f3a';
   const grants: string[] = [];
   const provider = new Provider(issuer, {
     clients: [

@@ -1,63 +1,26 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OAuth2Config } from '../../integrations/definition.js';
 import { parseOutboundAllow } from '../outbound-policy.js';
 import { createOAuthClient, OAuthError, type TokenSet } from './client.js';
 import { TokenManager } from './token-manager.js';
+import { authorizeInBrowser as authorizeVia, type AuthorizationServer, startAuthorizationServer } from '../../../test/helpers/oidc.js';
 
 const SECRET = 'super-secret-client-password';
 const REDIRECT_URI = 'http://127.0.0.1:1/callback';
 const local = { policy: parseOutboundAllow('127.0.0.0/8'), timeoutMs: 5000 };
 
-/** The few oidc-provider members the tests use (the package ships no types). */
-interface OidcProvider {
-  callback(): RequestListener;
-  on(event: 'grant.success', listener: (ctx: { oidc: { params?: { grant_type?: string } } }) => void): void;
-}
-type ProviderClass = new (issuer: string, configuration: Record<string, unknown>) => OidcProvider;
-
-const servers: Server[] = [];
+let auth: AuthorizationServer;
 let issuer: string;
-const grants: string[] = [];
-
-async function listen(handler: RequestListener): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+let grants: string[];
 
 beforeAll(async () => {
-  // A variable specifier keeps tsc from looking for the package's (missing) type declarations.
-  const specifier = 'oidc-provider';
-  const { default: Provider } = (await import(specifier)) as { default: ProviderClass };
-  let handle: RequestListener = (_req, res) => res.end();
-  issuer = await listen((req, res) => handle(req, res));
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'switchyard',
-        client_secret: SECRET,
-        grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-        response_types: ['code'],
-        redirect_uris: [REDIRECT_URI],
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-    ],
-    features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true } },
-    cookies: { keys: ['cookie-signing-key-for-tests'] },
-    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    ttl: { AccessToken: 3600, ClientCredentials: 600, RefreshToken: 86_400, Grant: 86_400, Session: 3600, Interaction: 600, IdToken: 3600 },
-    issueRefreshToken: async () => true,
-    rotateRefreshToken: () => true,
-  });
-  provider.on('grant.success', (ctx) => grants.push(ctx.oidc.params?.grant_type ?? '?'));
-  handle = provider.callback();
+  auth = await startAuthorizationServer([REDIRECT_URI], { clientId: 'switchyard', clientSecret: SECRET });
+  issuer = auth.issuer;
+  grants = auth.grants;
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  await auth.close();
 });
 
 function aConfig(overrides: Partial<OAuth2Config> = {}): OAuth2Config {
@@ -72,43 +35,7 @@ function aConfig(overrides: Partial<OAuth2Config> = {}): OAuth2Config {
   };
 }
 
-/** Plays the user in a browser: follows redirects, keeps cookies, signs in and consents on the dev pages. */
-async function authorizeInBrowser(authorizeUrl: string): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = new URL(authorizeUrl);
-  let form: string | undefined;
-  for (let step = 0; step < 12; step++) {
-    const res = await fetch(url, {
-      method: form === undefined ? 'GET' : 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '),
-        ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-      },
-      ...(form === undefined ? {} : { body: form }),
-    });
-    for (const cookie of res.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const eq = pair.indexOf('=');
-      if (pair.slice(eq + 1) === '') jar.delete(pair.slice(0, eq));
-      else jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    const location = res.headers.get('location');
-    if (location !== null) {
-      url = new URL(location, url);
-      form = undefined;
-      if (url.href.startsWith(REDIRECT_URI)) return url;
-      continue;
-    }
-    const html = await res.text();
-    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
-    if (action === undefined || prompt === undefined) throw new Error(`unexpected page (${res.status}): ${html.slice(0, 300)}`);
-    url = new URL(action.replace(/&amp;/g, '&'), url);
-    form = prompt === 'login' ? 'prompt=login&login=alice&password=anything' : `prompt=${prompt}`;
-  }
-  throw new Error('the authorization flow did not reach the redirect URI');
-}
+const authorizeInBrowser = (authorizeUrl: string) => authorizeVia(authorizeUrl, REDIRECT_URI);
 
 async function connectWithCode(): Promise<TokenSet> {
   const oauth = createOAuthClient(aConfig(), local);
