@@ -51,6 +51,9 @@ export const ERROR_CATALOGUE = {
   CONNECT_LINK_INVALID: { status: 403, message: 'This connect link is not valid, has expired or was already used.' },
   OAUTH_STATE_INVALID: { status: 400, message: 'The OAuth sign-in is unknown, expired or already completed; start again.' },
   OAUTH_DENIED: { status: 400, message: 'The provider did not grant access.' },
+  EXPORT_UNSUPPORTED: { status: 400, message: 'This kind of export is not supported; use http, rest, or an integration resource.' },
+  PAGED_STATE_INVALID: { status: 400, message: 'The pagedExportState was refused; send back the one the previous call returned, with the same export.' },
+  EXPORT_TOO_LARGE: { status: 413, message: 'The export has too many records for one answer; use the paged form.' },
   // 413 / 415 / 422
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },

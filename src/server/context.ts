@@ -10,6 +10,8 @@ import { resolveEncryptionKey } from '../crypto/key-file.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { TokenSigner } from '../crypto/signed-token.js';
 import { ConnectService } from '../connect/service.js';
+import { ExportService } from '../exports/service.js';
+import { hkdfSync } from 'node:crypto';
 import { ConnectionGates } from '../engine/connection-gate.js';
 import { OutboundClient } from '../engine/http-client.js';
 import { parseOutboundAllow } from '../engine/outbound-policy.js';
@@ -30,6 +32,7 @@ export interface AppContext {
   /** The door of every connection's outbound calls (gate, retries, debug log). */
   upstream: UpstreamCaller;
   connect: ConnectService;
+  exports: ExportService;
   /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
   signer: TokenSigner;
   close(): Promise<void>;
@@ -85,6 +88,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       integrationCalls,
       upstream,
       signer,
+      exports: new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)) }),
       connect: new ConnectService({ db: store.db, signer, connections, integrations, calls: integrationCalls, connector, publicUrl: config.publicUrl }),
       async close() {
         await outbound.close();

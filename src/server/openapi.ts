@@ -25,6 +25,8 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
         { name: 'integrations', description: 'Declarative definitions of REST APIs (seed 002) and the shipped catalogue.' },
         { name: 'proxy', description: 'Run the resource methods of an integration connection (list, get, create, update, delete, custom).' },
         { name: 'connect', description: 'Connect links (a hosted credentials form) and OAuth authorization of connections.' },
+        { name: 'exports', description: 'Read records through a connection: all at once or page by page (seeds 003/004).' },
+        { name: 'imports', description: 'Write mapped records through a connection (seeds 003/004).' },
         { name: 'system' },
       ],
     },
