@@ -54,6 +54,11 @@ export const ERROR_CATALOGUE = {
   EXPORT_UNSUPPORTED: { status: 400, message: 'This kind of export is not supported; use http, rest, or an integration resource.' },
   PAGED_STATE_INVALID: { status: 400, message: 'The pagedExportState was refused; send back the one the previous call returned, with the same export.' },
   EXPORT_TOO_LARGE: { status: 413, message: 'The export has too many records for one answer; use the paged form.' },
+  EXPORT_NOT_FOUND: { status: 404, message: 'Export not found.' },
+  IMPORT_NOT_FOUND: { status: 404, message: 'Import not found.' },
+  FLOW_NOT_FOUND: { status: 404, message: 'Flow not found.' },
+  FLOW_GROUP_NOT_FOUND: { status: 404, message: 'Integration (group of flows) not found.' },
+  RESOURCE_IN_USE: { status: 409, message: 'Something still uses this resource; see details.' },
   // 413 / 415 / 422
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },

@@ -11,6 +11,10 @@ import { SecretBox } from '../crypto/secret-box.js';
 import { TokenSigner } from '../crypto/signed-token.js';
 import { ConnectService } from '../connect/service.js';
 import { ExportService } from '../exports/service.js';
+import { checkExportModel, type ExportModel } from '../exports/model.js';
+import { FlowService } from '../flows/service.js';
+import { checkImportModel, type ImportModel } from '../imports/model.js';
+import { SavedModels } from '../resources/saved-models.js';
 import { hkdfSync } from 'node:crypto';
 import { ConnectionGates } from '../engine/connection-gate.js';
 import { OutboundClient } from '../engine/http-client.js';
@@ -33,6 +37,9 @@ export interface AppContext {
   upstream: UpstreamCaller;
   connect: ConnectService;
   exports: ExportService;
+  savedExports: SavedModels<ExportModel>;
+  savedImports: SavedModels<ImportModel>;
+  flows: FlowService;
   /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
   signer: TokenSigner;
   close(): Promise<void>;
@@ -77,6 +84,30 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     const integrationCalls = new IntegrationCalls({ repo: connections.repo, integrations, connector, upstream });
     connections.useIntegrationCalls(integrationCalls);
     const signer = new TokenSigner(resolved.key);
+    const savedExports = new SavedModels<ExportModel>({
+      db: store.db,
+      table: 'exports',
+      kind: 'export',
+      notFound: 'EXPORT_NOT_FOUND',
+      check: (model, type) => checkExportModel(model, type),
+      connections,
+    });
+    const savedImports = new SavedModels<ImportModel>({
+      db: store.db,
+      table: 'imports',
+      kind: 'import',
+      notFound: 'IMPORT_NOT_FOUND',
+      check: (model, type) => checkImportModel(model, type),
+      connections,
+    });
+    const flows = new FlowService({ db: store.db });
+    // What uses a connection: its saved exports and imports, the flows using those, and their groups.
+    connections.addDependencyProvider(async (teamId, connectionId) => {
+      const exportsUsing = await savedExports.usingConnection(teamId, connectionId);
+      const importsUsing = await savedImports.usingConnection(teamId, connectionId);
+      const more = await flows.dependentsOf(teamId, { exports: exportsUsing.map((e) => e.id), imports: importsUsing.map((i) => i.id) }, connectionId);
+      return { exports: exportsUsing, imports: importsUsing, ...more };
+    });
     const bootstrap = options.bootstrap === false ? undefined : await bootstrapIfEmpty(store.db, config.bootstrapKey);
     const context: AppContext = {
       store,
@@ -88,6 +119,9 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       integrationCalls,
       upstream,
       signer,
+      savedExports,
+      savedImports,
+      flows,
       exports: new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)) }),
       connect: new ConnectService({ db: store.db, signer, connections, integrations, calls: integrationCalls, connector, publicUrl: config.publicUrl }),
       async close() {

@@ -128,7 +128,55 @@ export interface WebhookEventsTable {
   event_type: string | null;
 }
 
+/** A saved export or import: the model as JSON, its connection, and run state (e.g. lastExportDateTime). */
+export interface SavedModelTable {
+  id: string;
+  team_id: string;
+  name: string;
+  connection_id: string;
+  doc: string;
+  state: string;
+  created_at: string;
+  last_modified: string;
+}
+
+export interface FlowGroupsTable {
+  id: string;
+  team_id: string;
+  name: string;
+  doc: string;
+  created_at: string;
+  last_modified: string;
+}
+
+export interface FlowsTable {
+  id: string;
+  team_id: string;
+  name: string;
+  group_id: string | null;
+  doc: string;
+  schedule: string | null;
+  timezone: string | null;
+  disabled: number;
+  next_run_at: string | null;
+  created_at: string;
+  last_modified: string;
+}
+
+export interface FlowStepsTable {
+  flow_id: string;
+  team_id: string;
+  kind: 'export' | 'import';
+  ref_id: string;
+  path: string;
+}
+
 export interface Database {
+  exports: SavedModelTable;
+  imports: SavedModelTable;
+  flow_groups: FlowGroupsTable;
+  flows: FlowsTable;
+  flow_steps: FlowStepsTable;
   connect_tokens: ConnectTokensTable;
   oauth_states: OAuthStatesTable;
   integrations: IntegrationsTable;

@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.js';
 import * as integrations from './0002-integrations.js';
 import * as connect from './0003-connect.js';
 import * as webhookEvents from './0004-webhook-events.js';
+import * as savedResources from './0005-saved-resources.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-integrations': integrations,
   '0003-connect': connect,
   '0004-webhook-events': webhookEvents,
+  '0005-saved-resources': savedResources,
 };
