@@ -11,6 +11,7 @@ import { SecretBox } from '../crypto/secret-box.js';
 import { TokenSigner } from '../crypto/signed-token.js';
 import { ConnectService } from '../connect/service.js';
 import { ExportService } from '../exports/service.js';
+import { ImportService } from '../imports/service.js';
 import { checkExportModel, type ExportModel } from '../exports/model.js';
 import { FlowService } from '../flows/service.js';
 import { checkImportModel, type ImportModel } from '../imports/model.js';
@@ -37,6 +38,7 @@ export interface AppContext {
   upstream: UpstreamCaller;
   connect: ConnectService;
   exports: ExportService;
+  imports: ImportService;
   savedExports: SavedModels<ExportModel>;
   savedImports: SavedModels<ImportModel>;
   flows: FlowService;
@@ -122,6 +124,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       savedExports,
       savedImports,
       flows,
+      imports: new ImportService({ connections, calls: integrationCalls, upstream }),
       exports: new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)) }),
       connect: new ConnectService({ db: store.db, signer, connections, integrations, calls: integrationCalls, connector, publicUrl: config.publicUrl }),
       async close() {
