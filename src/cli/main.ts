@@ -52,6 +52,22 @@ program
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
 
+program
+  .command('worker')
+  .description('Run flows only (jobs and schedules), no HTTP: start several on any machines sharing one PostgreSQL')
+  .option('--concurrency <n>', 'jobs at once', '2')
+  .action(async (options: { concurrency: string }) => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const { context } = await openContext(config, logger, { bootstrap: false });
+    const loop = context.jobLoop.withConcurrency(Math.max(1, Number(options.concurrency) || 2));
+    loop.start();
+    logger.info({ store: context.store.description, worker: loop.workerId }, 'Switchyard worker running');
+    const stop = () => void loop.stop().then(() => context.close()).then(() => process.exit(0), () => process.exit(1));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
 const teams = program.command('teams').description('Manage teams');
 teams
   .command('create <name>')

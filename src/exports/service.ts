@@ -49,15 +49,16 @@ export class ExportService {
   }
 
   /** A source of upstream pages for this export, openable at any checkpoint. */
-  source(connection: StoredConnection, model: ExportModel, options: { resourceId?: string; signal?: AbortSignal } = {}): OpenSource {
+  source(connection: StoredConnection, model: ExportModel, options: { resourceId?: string; signal?: AbortSignal; scope?: Record<string, unknown> } = {}): OpenSource {
     const target = targetOf(connection);
     if (model.resource) {
       const resource = model.resource;
       return (resume) =>
-        this.deps.calls.list(target, resource, model.method ?? 'list', { query: model.query ?? {} }, {
+        this.deps.calls.list(target, resource, model.method ?? 'list', { query: { ...(options.scope ?? {}), ...(model.query ?? {}) } }, {
           ...(resume === undefined ? {} : { resume: resume as PaginationCheckpoint }),
           ...(model.pageSize === undefined ? {} : { limit: model.pageSize }),
-          ...options,
+          ...(options.resourceId ? { resourceId: options.resourceId } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
     }
     const full = mergeSecrets(connection.doc, connection.secrets);
@@ -83,7 +84,12 @@ export class ExportService {
       return { status: result.response.status, headers: result.response.headers, body: result.response.body, url: result.response.url };
     };
     const view = { doc: maskSecrets(connection.doc, connection.secrets) };
-    return (resume) => runHttpExport(model, view, send, { ...(resume === undefined ? {} : { resume: resume as never }), ...(options.signal ? { signal: options.signal } : {}) });
+    return (resume) =>
+      runHttpExport(model, view, send, {
+        ...(resume === undefined ? {} : { resume: resume as never }),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.scope ? { scope: options.scope } : {}),
+      });
   }
 
   #fail(connection: StoredConnection, error: unknown): AppError {

@@ -9,6 +9,7 @@ import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/
 import { connectApiRoutes, connectPageRoutes } from '../connect/routes.js';
 import { exportRoutes } from '../exports/routes.js';
 import { importRoutes } from '../imports/routes.js';
+import { jobRoutes } from '../jobs/routes.js';
 import { savedResourceRoutes } from '../resources/routes.js';
 import { rawProxyRoutes } from '../proxy/raw-routes.js';
 import { proxyRoutes } from '../proxy/routes.js';
@@ -82,6 +83,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
       await v1.register(connectApiRoutes, { service: context.connect });
       await v1.register(exportRoutes, { service: context.exports });
       await v1.register(importRoutes, { service: context.imports });
+      await v1.register(jobRoutes, { jobs: context.jobs, flows: context.flows });
       await v1.register(savedResourceRoutes, { exports: context.savedExports, imports: context.savedImports, flows: context.flows, store: context.store, publicUrl: config.publicUrl });
       await v1.register(rawProxyRoutes, { connections: context.connections, calls: context.integrationCalls, upstream: context.upstream });
       await v1.register(webhookEventRoutes, { service: context.webhooks, publicUrl: config.publicUrl });

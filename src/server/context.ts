@@ -12,6 +12,9 @@ import { TokenSigner } from '../crypto/signed-token.js';
 import { ConnectService } from '../connect/service.js';
 import { ExportService } from '../exports/service.js';
 import { ImportService } from '../imports/service.js';
+import { JobLoop, Scheduler } from '../jobs/loop.js';
+import { JobRepository } from '../jobs/repository.js';
+import { FlowRunner } from '../jobs/runner.js';
 import { checkExportModel, type ExportModel } from '../exports/model.js';
 import { FlowService } from '../flows/service.js';
 import { checkImportModel, type ImportModel } from '../imports/model.js';
@@ -42,6 +45,8 @@ export interface AppContext {
   savedExports: SavedModels<ExportModel>;
   savedImports: SavedModels<ImportModel>;
   flows: FlowService;
+  jobs: JobRepository;
+  jobLoop: JobLoop;
   /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
   signer: TokenSigner;
   close(): Promise<void>;
@@ -103,6 +108,11 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       connections,
     });
     const flows = new FlowService({ db: store.db });
+    const exportService = new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)) });
+    const imports = new ImportService({ connections, calls: integrationCalls, upstream });
+    const jobs = new JobRepository(store.db);
+    const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, logger });
+    const jobLoop = new JobLoop({ jobs, runner, scheduler: new Scheduler({ db: store.db, jobs }), logger });
     // What uses a connection: its saved exports and imports, the flows using those, and their groups.
     connections.addDependencyProvider(async (teamId, connectionId) => {
       const exportsUsing = await savedExports.usingConnection(teamId, connectionId);
@@ -124,10 +134,13 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       savedExports,
       savedImports,
       flows,
-      imports: new ImportService({ connections, calls: integrationCalls, upstream }),
-      exports: new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)) }),
+      jobs,
+      jobLoop,
+      imports,
+      exports: exportService,
       connect: new ConnectService({ db: store.db, signer, connections, integrations, calls: integrationCalls, connector, publicUrl: config.publicUrl }),
       async close() {
+        await jobLoop.stop();
         await outbound.close();
         await store.close();
       },

@@ -28,6 +28,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
         { name: 'exports', description: 'Read records through a connection: all at once or page by page (seeds 003/004).' },
         { name: 'imports', description: 'Write mapped records through a connection (seeds 003/004).' },
         { name: 'flows', description: 'Saved flows (exports → imports, on a schedule) and the integrations that group them (seed 004).' },
+        { name: 'jobs', description: 'Runs of flows, their per-record errors and retries.' },
         { name: 'system' },
       ],
     },

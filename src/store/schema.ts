@@ -171,7 +171,54 @@ export interface FlowStepsTable {
   path: string;
 }
 
+export interface FlowJobsTable {
+  id: string;
+  team_id: string;
+  flow_id: string;
+  trigger: 'manual' | 'schedule' | 'retry';
+  status: 'queued' | 'running' | 'success' | 'partial' | 'failed' | 'cancelled';
+  /** Incremented on every claim: writes of a run are fenced with it. */
+  attempt: number;
+  lease_until: string | null;
+  worker: string | null;
+  checkpoint: string;
+  counts: string;
+  error: string | null;
+  retry_step: string | null;
+  retry_keys: string | null;
+  cancel_requested: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface JobErrorsTable {
+  id: string;
+  team_id: string;
+  flow_id: string;
+  step_id: string;
+  job_id: string;
+  occurred_at: string;
+  source: string;
+  code: string;
+  message: string;
+  classification: string;
+  retry_data_key: string;
+  record: string | null;
+  resolved_at: string | null;
+}
+
+export interface JobRecordsTable {
+  job_id: string;
+  step_id: string;
+  record_key: string;
+  outcome: string;
+}
+
 export interface Database {
+  flow_jobs: FlowJobsTable;
+  job_errors: JobErrorsTable;
+  job_records: JobRecordsTable;
   exports: SavedModelTable;
   imports: SavedModelTable;
   flow_groups: FlowGroupsTable;

@@ -4,6 +4,7 @@ import * as integrations from './0002-integrations.js';
 import * as connect from './0003-connect.js';
 import * as webhookEvents from './0004-webhook-events.js';
 import * as savedResources from './0005-saved-resources.js';
+import * as jobs from './0006-jobs.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-connect': connect,
   '0004-webhook-events': webhookEvents,
   '0005-saved-resources': savedResources,
+  '0006-jobs': jobs,
 };

@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import type { ConnectionService } from '../connections/service.js';
+import type { ExportService } from '../exports/service.js';
+import type { ExportModel } from '../exports/model.js';
+import type { FlowService } from '../flows/service.js';
+import type { ImportModel } from '../imports/model.js';
+import type { ImportService } from '../imports/service.js';
+import type { ImportResult } from '../imports/results.js';
+import type { SavedModel, SavedModels } from '../resources/saved-models.js';
+import { EMPTY_COUNTS, type Job, type JobCheckpoint, type JobCounts, type JobRepository, type NewJobError } from './repository.js';
+
+/** What kind of failure an error is (seed 004's classifications), from its code and status. */
+export function classify(code: string, statusCode: number): string {
+  if (code.startsWith('MAPPING_') || statusCode === 400 || statusCode === 422) return 'value';
+  if (statusCode === 404) return 'missing';
+  if (statusCode === 409) return 'duplicate';
+  if (statusCode === 413) return 'too large';
+  if (statusCode === 429 || code === 'UPSTREAM_RATE_LIMITED') return 'rate limit';
+  if (statusCode === 401 || statusCode === 403 || code === 'UPSTREAM_UNREACHABLE' || code === 'OUTBOUND_BLOCKED') return 'connection';
+  if (code.includes('RESPONSE') || code === 'EXPORT_RESPONSE_INVALID') return 'parse';
+  return 'intermittent';
+}
+
+/** A lease well under a minute: a killed worker's job is taken over quickly, resuming at its checkpoint. */
+export const DEFAULT_LEASE_MS = 20_000;
+
+export interface RunnerDeps {
+  jobs: JobRepository;
+  flows: FlowService;
+  savedExports: SavedModels<ExportModel>;
+  savedImports: SavedModels<ImportModel>;
+  exports: ExportService;
+  imports: ImportService;
+  connections: ConnectionService;
+  logger?: Logger;
+  leaseMs?: number;
+}
+
+type Outcome = 'continue' | 'done' | 'lost';
+
+/**
+ * Runs a flow job page by page: read one page at the checkpoint, map and write its records
+ * through every import step (skipping records this job already wrote), record per-record
+ * errors, then commit the next checkpoint fenced by the attempt. A worker that dies loses at
+ * most the page in hand; the next claim re-reads that page and writes only what is missing.
+ */
+export class FlowRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  get leaseMs(): number {
+    return this.deps.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  async run(job: Job): Promise<void> {
+    try {
+      if (job.retryStep) return await this.#retry(job);
+      let current = job;
+      if (current.checkpoint.runStartedAt === undefined) current = { ...current, checkpoint: { ...current.checkpoint, runStartedAt: new Date().toISOString() } };
+      for (;;) {
+        if (await this.deps.jobs.isCancelRequested(current.id)) {
+          await this.deps.jobs.finish(current, 'cancelled', current.counts, 'Cancelled on request.');
+          return;
+        }
+        const { outcome, job: next } = await this.#page(current);
+        if (outcome === 'lost') return;
+        current = next;
+        if (outcome === 'done') {
+          const status = current.counts.failed > 0 ? 'partial' : 'success';
+          if (await this.deps.jobs.finish(current, status, current.counts)) await this.#advanceDeltas(current);
+          return;
+        }
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.logger?.warn({ job: job.id, err: error }, 'flow job failed');
+      await this.deps.jobs.finish(job, 'failed', (await this.deps.jobs.get(job.teamId, job.id))?.counts ?? job.counts, message);
+    }
+  }
+
+  /** After a completed run, delta exports remember when it started (their next lower bound). */
+  async #advanceDeltas(job: Job): Promise<void> {
+    const flow = await this.deps.flows.getFlow(job.teamId, job.flowId);
+    for (const generator of flow.pageGenerators) {
+      const saved = await this.deps.savedExports.get(job.teamId, generator._exportId);
+      if (saved.model.type === 'delta' && job.checkpoint.runStartedAt) {
+        await this.deps.savedExports.saveState(job.teamId, saved.id, { ...saved.state, lastExportDateTime: job.checkpoint.runStartedAt });
+      }
+    }
+  }
+
+  async #page(job: Job): Promise<{ outcome: Outcome; job: Job }> {
+    const flow = await this.deps.flows.getFlow(job.teamId, job.flowId);
+    const cp = job.checkpoint;
+    const generator = flow.pageGenerators[cp.g];
+    if (!generator) return { outcome: 'done', job };
+    const saved = await this.deps.savedExports.get(job.teamId, generator._exportId);
+    const connection = await this.deps.connections.get(job.teamId, saved.connectionId);
+    const delta = saved.model.type === 'delta' ? { lastExportDateTime: (saved.state.lastExportDateTime as string | undefined) ?? '1970-01-01T00:00:00.000Z', currentExportDateTime: cp.runStartedAt } : {};
+    const pages = this.deps.exports.source(connection, saved.model, { resourceId: saved.id, scope: delta })(cp.cp);
+    const first = await pages.next();
+    await pages.return(undefined);
+    const records = first.done ? [] : first.value.records;
+    const nextCp = first.done ? undefined : first.value.next;
+
+    const counts: JobCounts = { ...EMPTY_COUNTS, ...job.counts };
+    counts.pages += 1;
+    counts.exported += records.length;
+    for (const processor of flow.pageProcessors) {
+      const target = await this.deps.savedImports.get(job.teamId, processor._importId);
+      const keys = records.map((_, i) => `${cp.g}.${cp.pageIndex}.${i}`);
+      const done = await this.deps.jobs.writtenKeys(job.id, target.id, keys);
+      const todo = keys.map((key, i) => ({ key, record: records[i] })).filter((item) => !done.has(item.key));
+      const added = await this.#write(job, target, todo);
+      counts.imported += added.imported;
+      counts.failed += added.failed;
+      counts.ignored += added.ignored;
+    }
+    const checkpoint: JobCheckpoint =
+      nextCp !== undefined
+        ? { ...cp, cp: nextCp, pageIndex: cp.pageIndex + 1 }
+        : { ...cp, g: cp.g + 1, pageIndex: cp.pageIndex + 1, cp: undefined };
+    const next: Job = { ...job, checkpoint, counts };
+    if (!(await this.deps.jobs.commit(job, { checkpoint, counts, leaseMs: this.leaseMs }))) return { outcome: 'lost', job };
+    return { outcome: nextCp === undefined && checkpoint.g >= flow.pageGenerators.length ? 'done' : 'continue', job: next };
+  }
+
+  /** Maps and writes records through one import; every outcome is noted so a re-run skips it. */
+  async #write(job: Job, target: SavedModel<ImportModel>, items: Array<{ key: string; record: unknown }>): Promise<{ imported: number; failed: number; ignored: number; results: ImportResult[] }> {
+    if (items.length === 0) return { imported: 0, failed: 0, ignored: 0, results: [] };
+    const connection = await this.deps.connections.get(job.teamId, target.connectionId);
+    const compiled = this.deps.imports.compile(connection, target.model);
+    const mapped = await this.deps.imports.map(compiled, items.map((i) => i.record));
+    const results = await this.deps.imports.write(connection, target.model, mapped, {
+      resourceId: target.id,
+      idempotencyKey: (i) => `${job.id}:${target.id}:${items[i]?.key ?? i}`,
+    });
+    let imported = 0;
+    let failed = 0;
+    let ignored = 0;
+    const errors: NewJobError[] = [];
+    for (const [i, result] of results.entries()) {
+      const item = items[i] as { key: string; record: unknown };
+      if ('errors' in result) {
+        failed += 1;
+        const first = result.errors[0] ?? { code: 'IMPORT_FAILED', message: 'The record was not imported.' };
+        errors.push({
+          stepId: target.id,
+          source: first.code.startsWith('MAPPING_') ? 'mapping' : 'import',
+          code: first.code,
+          message: first.message,
+          classification: classify(first.code, result.statusCode),
+          retryDataKey: job.retryStep ? item.key : `${job.id}.${item.key}`,
+          record: item.record,
+        });
+      } else if (result.ignored) {
+        ignored += 1;
+      } else {
+        imported += 1;
+      }
+      if (!job.retryStep) await this.deps.jobs.markWritten(job.id, target.id, item.key, 'errors' in result ? 'failed' : 'ok');
+    }
+    await this.deps.jobs.addErrors(job, errors);
+    return { imported, failed, ignored, results };
+  }
+
+  /** A retry job: only the given failed records, through the one step they failed in. */
+  async #retry(job: Job): Promise<void> {
+    const stepId = job.retryStep as string;
+    const target = await this.deps.savedImports.get(job.teamId, stepId);
+    const items = await this.deps.jobs.recordsForRetry(job.teamId, job.flowId, stepId, job.retryKeys ?? []);
+    // The old errors are resolved first; a record that fails again gets a fresh error with the same key.
+    await this.deps.jobs.resolveErrors(job.teamId, job.flowId, stepId, { retryDataKeys: items.map((i) => i.key) });
+    const outcome = await this.#write(job, target, items);
+    const counts: JobCounts = { ...EMPTY_COUNTS, pages: 1, exported: items.length, imported: outcome.imported, failed: outcome.failed, ignored: outcome.ignored };
+    await this.deps.jobs.finish(job, outcome.failed > 0 ? 'partial' : 'success', counts);
+  }
+}
