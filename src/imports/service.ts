@@ -71,7 +71,7 @@ export class ImportService {
         },
       });
     } catch (error) {
-      if (error instanceof MappingError) throw fail('VALIDATION_FAILED', `Invalid mapping: ${error.message}`, [{ field: `import.${error.field}`, message: error.message }]);
+      if (error instanceof MappingError) throw fail('MAPPING_INVALID', `Invalid mapping: ${error.message}`, [{ field: `import.${error.field}`, message: error.message }]);
       throw error;
     }
   }

@@ -177,18 +177,22 @@ export class Emitter {
     return lines.join('\n');
   }
 
-  /** Writes the node's default (or null, when the source said null) for a missing source. */
-  private missing(node: ObjectNode | ArrayNode, scope: Scope, value: string, label: string): string {
-    const fallback = node.fallback ? this.set(scope, node.target, this.constant(node.fallback.value)) : `if (${value} === null) ${this.set(scope, node.target, 'null')}`;
-    return `{ ${fallback} break ${label}; }`;
+  /**
+   * What an object or array node writes when its source has no value: its default, else null
+   * when the (single) source said null, else nothing.
+   */
+  private missing(node: ObjectNode | ArrayNode, scope: Scope, value: string | null, label: string): string {
+    if (node.fallback) return `{ ${this.set(scope, node.target, this.constant(node.fallback.value))} break ${label}; }`;
+    return value === null ? `break ${label};` : `{ if (${value} === null) ${this.set(scope, node.target, 'null')} break ${label}; }`;
   }
 
   private object(node: ObjectNode, scope: Scope): string {
-    const label = this.fresh('f');
     if (node.source.kind === 'none') {
-      const inner: Scope = { ...scope, prefix: [...scope.prefix, ...node.target] };
-      return node.children.map((child) => this.node(child, { ...inner, name: this.childName(node, scope) })).join('\n');
+      // Children write into the parent's output through the prefix; the object appears with its first field.
+      const inner: Scope = { ...scope, prefix: [...scope.prefix, ...node.target], name: this.childName(node, scope) };
+      return node.children.map((child) => this.node(child, inner)).join('\n');
     }
+    const label = this.fresh('f');
     const ctx = this.fresh('c');
     const inner: Scope = { ...scope, ctx, items: [], hoisted: new Map(scope.hoisted), prefix: [...scope.prefix, ...node.target], name: this.childName(node, scope) };
     return [
@@ -217,7 +221,7 @@ export class Emitter {
     if (sources.length > 0) {
       const first = sources[0] as string;
       const none = sources.map((name) => `${name} === undefined || ${name} === null`).join(' && ');
-      lines.push(`if (${none}) ${this.missing(node, scope, sources.length === 1 ? first : 'undefined', label)}`);
+      lines.push(`if (${none}) ${this.missing(node, scope, sources.length === 1 ? first : null, label)}`);
       for (const name of sources) lines.push(`${name} = ${name} == null ? [] : Array.isArray(${name}) ? ${name} : [${name}];`);
     }
     const n = this.fresh('n');

@@ -220,6 +220,7 @@ describe('compile errors (MappingError, code MAPPING_INVALID)', () => {
     ['bad time zone', fields({ extract: 'a', generate: 'x', extractDateTimezone: 'Mars/Olympus' }), 'x: "Mars/Olympus" is not an IANA time zone (e.g. America/Los_Angeles)'],
     ['bad expression', fields({ expression: 'a +', generate: 'x' }), 'x: The expression "a +" is not valid JSONata'],
     ['unclosed template', fields({ extract: '{a} {b', generate: 'x' }), 'x: the template "{a} {b" has an unclosed {'],
+    ['bad list field', { mapping: { lists: [{ generate: 'items', fields: [{ extract: 'lines[*].q', generate: 'q', dataType: 'number', default: 'many' }] }] } }, 'items[].q: the default: cannot convert'],
   ])('%s', (_, spec, message) => {
     const error = compileError(spec);
     expect(error.code).toBe('MAPPING_INVALID');

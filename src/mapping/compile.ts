@@ -98,6 +98,9 @@ async function expr(source: string, context: unknown, record: unknown): Promise<
  * looked up, parsed as a date or computed by its expression leaves its field out and is named in
  * `errors`; the record's other fields still map.
  *
+ * The spec is expected to have passed the `ImportMappingSpec` schema (the routes validate it); the
+ * checks here are the ones a schema cannot make (lookup names, paths, formats, targets).
+ *
  * @example
  * const m = compileMapping({ mapping: { fields: [{ extract: 'timestamp', generate: 'timestamp' }, { generate: 'key', hardCodedValue: 'sqs_flow' }] } });
  * if (!m.isAsync) m.map({ timestamp: 1512012818751 });

@@ -59,6 +59,15 @@ describe('time zones across DST', () => {
   it('takes the first of a repeated wall-clock time (fall back)', () => {
     expect(convert(la, '2017-11-05 01:30')).toBe('2017-11-05T08:30:00.000Z'); // 01:30 PDT, not PST
   });
+  it('is exact around a transition that is not on a quarter hour (offsets are cached by quarter hour)', () => {
+    const monrovia = new Zone('Africa/Monrovia'); // -0:44:30 until 1972-01-07 00:44:30 UTC
+    const at = Date.UTC(1972, 0, 7, 0, 44, 30);
+    expect([at - 60_000, at - 1000, at, at + 1000].map((t) => monrovia.offsetAt(t) / 1000)).toEqual([-2670, -2670, 0, 0]);
+    const la = new Zone('America/Los_Angeles');
+    const spring = Date.UTC(2017, 2, 12, 10);
+    expect([spring - 1000, spring].map((t) => la.offsetAt(t) / 3_600_000)).toEqual([-8, -7]);
+  });
+
   it('handles half-hour zones and southern-hemisphere DST', () => {
     expect(new Zone('Asia/Kathmandu').offsetAt(Date.UTC(2020, 0, 1)) / 60_000).toBe(345);
     expect(new Zone('Australia/Sydney').offsetAt(Date.UTC(2020, 0, 1)) / 60_000).toBe(660);

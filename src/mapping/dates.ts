@@ -193,7 +193,26 @@ export class Zone {
     });
   }
 
+  /**
+   * Offsets cached by 15-minute bucket, when the offset is the same at both ends of the bucket
+   * (almost every bucket: transitions are rare). A bucket holding a transition is computed for
+   * each instant, so a cached offset is never wrong.
+   */
+  private readonly cache = new Map<number, number | null>();
+
   offsetAt(utc: number): number {
+    const bucket = Math.floor(utc / 900_000);
+    let offset = this.cache.get(bucket);
+    if (offset === undefined) {
+      if (this.cache.size >= 4096) this.cache.clear();
+      const start = this.compute(bucket * 900_000);
+      offset = start === this.compute(bucket * 900_000 + 899_000) ? start : null;
+      this.cache.set(bucket, offset);
+    }
+    return offset ?? this.compute(utc);
+  }
+
+  private compute(utc: number): number {
     const f: Record<string, number> = {};
     let bc = false;
     for (const part of this.dtf.formatToParts(utc)) {

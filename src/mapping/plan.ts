@@ -123,6 +123,8 @@ function classicSource(field: MappingField, name: string, list: ListSources | un
 /** The source arrays of a classic list, found from the [*] in its fields' paths. */
 class ListSources {
   readonly arrays: ParsedPath[] = [];
+  /** The list's generate, for compile errors of its fields. */
+  constructor(readonly owner: string) {}
   private readonly index = new Map<string, number>();
   read(path: ParsedPath): Read {
     const split = splitAtWildcard(path);
@@ -139,10 +141,11 @@ class ListSources {
 }
 
 export function planField(field: MappingField, context: PlanContext, list?: ListSources): ValueNode {
-  const name = field.generate;
+  // Errors name the full path; the node keeps the local one (the generated code adds `items[i].`).
+  const name = list ? `${list.owner}[].${field.generate}` : field.generate;
   const node: ValueNode = {
     kind: 'value',
-    name,
+    name: field.generate,
     target: targetOf(field.generate, name),
     source: classicSource(field, name, list),
     discardIfEmpty: field.discardIfEmpty === true,
@@ -151,12 +154,12 @@ export function planField(field: MappingField, context: PlanContext, list?: List
     convert: typeOf(field.dataType, name),
     fallback: undefined,
   };
-  node.fallback = fallbackOf(field.default, node);
-  return finishConstant(node);
+  node.fallback = fallbackOf(field.default, { name, convert: node.convert });
+  return finishConstant(node, name);
 }
 
 export function planList(list: MappingList, context: PlanContext): ArrayNode {
-  const sources = new ListSources();
+  const sources = new ListSources(list.generate);
   const children = list.fields.map((field) => planField(field, context, sources));
   checkTargets(children, list.generate);
   const arrays: Source[] = sources.arrays.map((path) => ({ kind: 'path', read: { path, item: -1 } }));
