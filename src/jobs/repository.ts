@@ -190,9 +190,16 @@ export class JobRepository {
     return this.get(teamId, id);
   }
 
-  /** Records a write through a step; false when this job already wrote that record (skip it). */
-  async markWritten(jobId: string, stepId: string, recordKey: string, outcome: string): Promise<void> {
-    await this.db.insertInto('job_records').values({ job_id: jobId, step_id: stepId, record_key: recordKey, outcome }).onConflict((oc) => oc.doNothing()).execute();
+  /**
+   * Notes the records a job wrote through a step (one statement per 500), so a re-run of the page
+   * skips them. The upstream write and this note are not atomic: the Idempotency-Key sent with
+   * each record covers a crash in between, for targets that honour it.
+   */
+  async markWritten(jobId: string, stepId: string, outcomes: Array<{ key: string; outcome: string }>): Promise<void> {
+    for (let i = 0; i < outcomes.length; i += 500) {
+      const rows = outcomes.slice(i, i + 500).map((o) => ({ job_id: jobId, step_id: stepId, record_key: o.key, outcome: o.outcome }));
+      await this.db.insertInto('job_records').values(rows).onConflict((oc) => oc.doNothing()).execute();
+    }
   }
 
   async writtenKeys(jobId: string, stepId: string, keys: string[]): Promise<Set<string>> {

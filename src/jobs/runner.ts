@@ -138,6 +138,7 @@ export class FlowRunner {
     let failed = 0;
     let ignored = 0;
     const errors: NewJobError[] = [];
+    const written: Array<{ key: string; outcome: string }> = [];
     for (const [i, result] of results.entries()) {
       const item = items[i] as { key: string; record: unknown };
       if ('errors' in result) {
@@ -157,8 +158,9 @@ export class FlowRunner {
       } else {
         imported += 1;
       }
-      if (!job.retryStep) await this.deps.jobs.markWritten(job.id, target.id, item.key, 'errors' in result ? 'failed' : 'ok');
+      written.push({ key: item.key, outcome: 'errors' in result ? 'failed' : 'ok' });
     }
+    if (!job.retryStep) await this.deps.jobs.markWritten(job.id, target.id, written);
     await this.deps.jobs.addErrors(job, errors);
     return { imported, failed, ignored, results };
   }
