@@ -30,6 +30,10 @@ export interface Config {
   outboundTimeoutMs: number;
   /** Largest JSON request body the API accepts, in bytes. */
   bodyLimit: number;
+  /** Whether `start` also runs flows (jobs and schedules); false for API-only processes beside `switchyard worker`s. */
+  runJobs: boolean;
+  /** How long a worker holds a run between page commits; a dead worker's run is taken over after this. */
+  jobLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +57,14 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
 }
 
 function readString(env: Env, name: string): string | undefined {
@@ -136,5 +148,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     outboundAllow: readString(env, 'SWITCHYARD_OUTBOUND_ALLOW') ?? '',
     outboundTimeoutMs: readInt(env, 'SWITCHYARD_OUTBOUND_TIMEOUT_MS', 30_000, 100, 600_000),
     bodyLimit: readInt(env, 'SWITCHYARD_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    runJobs: readBoolean(env, 'SWITCHYARD_RUN_JOBS', true),
+    jobLeaseMs: readInt(env, 'SWITCHYARD_JOB_LEASE_MS', 20_000, 2_000, 600_000),
   };
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { nextRunAt } from '../flows/model.js';
 import type { Database } from '../store/schema.js';
+import type { JobDispatcher } from './dispatch.js';
 import type { JobRepository } from './repository.js';
 import type { FlowRunner } from './runner.js';
 
@@ -51,8 +52,17 @@ export class JobLoop {
   #ticking = false;
 
   constructor(
-    private readonly deps: { jobs: JobRepository; runner: FlowRunner; scheduler: Scheduler; concurrency?: number; intervalMs?: number; logger?: Logger },
+    private readonly deps: { jobs: JobRepository; runner: FlowRunner; scheduler: Scheduler; dispatcher: JobDispatcher; concurrency?: number; intervalMs?: number; logger?: Logger },
   ) {}
+
+  /** Claims one announced job and runs it (a pg-boss message); nothing when another worker has it. */
+  async #runById(jobId: string): Promise<void> {
+    const job = await this.deps.jobs.claim(this.workerId, this.deps.runner.leaseMs, { jobId });
+    if (!job) return;
+    const running = this.deps.runner.run(job).finally(() => this.#active.delete(running));
+    this.#active.add(running);
+    await running;
+  }
 
   /** The same loop with another number of jobs at once (the worker command's --concurrency). */
   withConcurrency(concurrency: number): JobLoop {
@@ -63,6 +73,7 @@ export class JobLoop {
     if (this.#timer) return;
     this.#timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 500);
     this.#timer.unref();
+    void this.deps.dispatcher.start((jobId) => this.#runById(jobId), this.deps.concurrency ?? 2).catch((error: unknown) => this.deps.logger?.error({ err: error }, 'job dispatcher failed to start'));
   }
 
   /** One round: fire schedules, then claim while there is room. Safe to call directly in tests. */
@@ -71,8 +82,10 @@ export class JobLoop {
     this.#ticking = true;
     try {
       await this.deps.scheduler.tick();
+      // With pg-boss delivering queued jobs, the loop only takes over runs whose worker died.
+      const includeQueued = this.deps.dispatcher.kind === 'local';
       while (this.#active.size < (this.deps.concurrency ?? 2)) {
-        const job = await this.deps.jobs.claim(this.workerId, this.deps.runner.leaseMs);
+        const job = await this.deps.jobs.claim(this.workerId, this.deps.runner.leaseMs, { includeQueued });
         if (!job) break;
         const running = this.deps.runner.run(job).finally(() => this.#active.delete(running));
         this.#active.add(running);
@@ -103,6 +116,7 @@ export class JobLoop {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.deps.dispatcher.stop();
     await Promise.allSettled([...this.#active]);
   }
 }

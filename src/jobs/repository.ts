@@ -86,9 +86,15 @@ export interface NewJobError {
  * (a stale worker that wakes up cannot write), finish. The same code on SQLite and Postgres.
  */
 export class JobRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly announce: (jobId: string, trx: Kysely<Database>) => Promise<void> = async () => undefined,
+  ) {}
 
-  async enqueue(input: { teamId: string; flowId: string; trigger: FlowJobsTable['trigger']; retryStep?: string; retryKeys?: string[] }, db: Kysely<Database> = this.db): Promise<Job> {
+  /** Creates a queued run and announces it to the workers in the same transaction. */
+  async enqueue(input: { teamId: string; flowId: string; trigger: FlowJobsTable['trigger']; retryStep?: string; retryKeys?: string[] }, trx?: Kysely<Database>): Promise<Job> {
+    if (!trx) return this.db.transaction().execute((t) => this.enqueue(input, t));
+    const db = trx;
     const row: FlowJobsTable = {
       id: newId(),
       team_id: input.teamId,
@@ -109,6 +115,7 @@ export class JobRepository {
       finished_at: null,
     };
     await db.insertInto('flow_jobs').values(row).execute();
+    await this.announce(row.id, db);
     return toJob(row);
   }
 
@@ -130,14 +137,19 @@ export class JobRepository {
    * leases it to `worker`. The update is fenced on the previous attempt, so two workers racing
    * for one job cannot both win.
    */
-  async claim(worker: string, leaseMs: number, now: Date = new Date()): Promise<Job | undefined> {
-    const candidates = await this.db
+  async claim(worker: string, leaseMs: number, options: { now?: Date; includeQueued?: boolean; jobId?: string } = {}): Promise<Job | undefined> {
+    const now = options.now ?? new Date();
+    let query = this.db
       .selectFrom('flow_jobs')
       .select(['id', 'attempt', 'status'])
-      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now.toISOString())])]))
-      .orderBy('created_at')
-      .limit(5)
-      .execute();
+      .where((eb) =>
+        eb.or([
+          ...(options.includeQueued === false ? [] : [eb('status', '=', 'queued')]),
+          eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now.toISOString())]),
+        ]),
+      );
+    if (options.jobId) query = query.where('id', '=', options.jobId);
+    const candidates = await query.orderBy('created_at').limit(5).execute();
     for (const candidate of candidates) {
       const result = await this.db
         .updateTable('flow_jobs')
@@ -202,10 +214,11 @@ export class JobRepository {
     }
   }
 
-  async writtenKeys(jobId: string, stepId: string, keys: string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const rows = await this.db.selectFrom('job_records').select('record_key').where('job_id', '=', jobId).where('step_id', '=', stepId).where('record_key', 'in', keys).execute();
-    return new Set(rows.map((r) => r.record_key));
+  /** Records of these keys this job already wrote through the step, with their outcome ('ok' | 'failed'). */
+  async writtenKeys(jobId: string, stepId: string, keys: string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db.selectFrom('job_records').select(['record_key', 'outcome']).where('job_id', '=', jobId).where('step_id', '=', stepId).where('record_key', 'in', keys).execute();
+    return new Map(rows.map((r) => [r.record_key, r.outcome]));
   }
 
   async addErrors(job: Job, errors: NewJobError[]): Promise<void> {

@@ -109,6 +109,12 @@ export class FlowRunner {
       const target = await this.deps.savedImports.get(job.teamId, processor._importId);
       const keys = records.map((_, i) => `${cp.g}.${cp.pageIndex}.${i}`);
       const done = await this.deps.jobs.writtenKeys(job.id, target.id, keys);
+      // Written before a crash but after the last commit: not in the counts yet, and never written again.
+      for (const outcome of done.values()) {
+        if (outcome === 'ok') counts.imported += 1;
+        else if (outcome === 'ignored') counts.ignored += 1;
+        else counts.failed += 1;
+      }
       const todo = keys.map((key, i) => ({ key, record: records[i] })).filter((item) => !done.has(item.key));
       const added = await this.#write(job, target, todo);
       counts.imported += added.imported;
@@ -158,7 +164,7 @@ export class FlowRunner {
       } else {
         imported += 1;
       }
-      written.push({ key: item.key, outcome: 'errors' in result ? 'failed' : 'ok' });
+      written.push({ key: item.key, outcome: 'errors' in result ? 'failed' : result.ignored ? 'ignored' : 'ok' });
     }
     if (!job.retryStep) await this.deps.jobs.markWritten(job.id, target.id, written);
     await this.deps.jobs.addErrors(job, errors);

@@ -12,6 +12,7 @@ import { TokenSigner } from '../crypto/signed-token.js';
 import { ConnectService } from '../connect/service.js';
 import { ExportService } from '../exports/service.js';
 import { ImportService } from '../imports/service.js';
+import { type JobDispatcher, LocalDispatcher, PgBossDispatcher } from '../jobs/dispatch.js';
 import { JobLoop, Scheduler } from '../jobs/loop.js';
 import { JobRepository } from '../jobs/repository.js';
 import { FlowRunner } from '../jobs/runner.js';
@@ -110,9 +111,13 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     const flows = new FlowService({ db: store.db });
     const exportService = new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)) });
     const imports = new ImportService({ connections, calls: integrationCalls, upstream });
-    const jobs = new JobRepository(store.db);
-    const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, logger });
-    const jobLoop = new JobLoop({ jobs, runner, scheduler: new Scheduler({ db: store.db, jobs }), logger });
+    const dispatcher: JobDispatcher =
+      store.kind === 'postgres' && config.databaseUrl
+        ? new PgBossDispatcher({ connectionString: config.databaseUrl, schema: `${store.schema ?? 'public'}_boss`.replace(/^public_boss$/, 'pgboss'), logger })
+        : new LocalDispatcher();
+    const jobs = new JobRepository(store.db, (jobId, trx) => dispatcher.announce(jobId, trx));
+    const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, logger, leaseMs: config.jobLeaseMs });
+    const jobLoop = new JobLoop({ jobs, runner, scheduler: new Scheduler({ db: store.db, jobs }), dispatcher, logger });
     // What uses a connection: its saved exports and imports, the flows using those, and their groups.
     connections.addDependencyProvider(async (teamId, connectionId) => {
       const exportsUsing = await savedExports.usingConnection(teamId, connectionId);

@@ -36,8 +36,8 @@ export async function startServer(config: Config, print: (line: string) => void 
     await context.close();
     throw error;
   }
-  // Embedded store: this process also runs the flows (jobs and schedules).
-  context.jobLoop.start();
+  // This process also runs flows (jobs and schedules) unless it is an API-only process.
+  if (config.runJobs) context.jobLoop.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ store: context.store.description, publicUrl: config.publicUrl, docs: `${config.publicUrl}/docs` }, `Switchyard listening on port ${port}`);

@@ -215,3 +215,25 @@ export async function call<T = unknown>(
   }
   return { status: response.status, body: body as T };
 }
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<Exit>;
+}
+
+/** `switchyard worker` on the store `env` points at; resolves once it logged that it runs. */
+export async function startWorkerProcess(env: Record<string, string>, timeoutMs = 15_000): Promise<WorkerProcess> {
+  const child = spawnCli(['worker'], { LOG_LEVEL: 'info', ...env });
+  const output = collect(child);
+  const deadline = Date.now() + timeoutMs;
+  while (!output.stdout().includes('Switchyard worker running')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stopProcess(child, 'SIGKILL');
+      throw new Error(`switchyard worker did not start:\nstdout:\n${output.stdout()}\nstderr:\n${output.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, stdout: output.stdout, stderr: output.stderr, stop: (signal = 'SIGTERM') => stopProcess(child, signal) };
+}

@@ -56,6 +56,7 @@ export function createTestStoreEnv(): TestStoreEnv {
       await client.connect();
       try {
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}_boss" CASCADE`);
       } finally {
         await client.end();
       }
