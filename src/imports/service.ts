@@ -62,9 +62,28 @@ export class ImportService {
     try {
       return compileMapping(checked.value, {
         dynamicLookup: async (lookup, key) => {
-          const relativeURI = (lookup as { relativeURI?: string }).relativeURI;
-          if (!relativeURI) throw new Error(`lookup "${lookup.name}" has no relativeURI`);
-          const response = await send({ method: 'GET', relativeURI: relativeURI.replace(/\{\{\s*(key|value)\s*\}\}/g, encodeURIComponent(key)), headers: {} });
+          const fill = (value: unknown): unknown =>
+            typeof value === 'string'
+              ? value.replace(/\{\{\s*key\s*\}\}/g, key)
+              : Array.isArray(value)
+                ? value.map(fill)
+                : typeof value === 'object' && value !== null
+                  ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]))
+                  : value;
+          if (lookup.resource) {
+            // Integration connections: a resource method, e.g. "users" (list) or "users.search".
+            const [resource, method = 'list'] = lookup.resource.split('.');
+            const result = await this.deps.calls.call(targetOf(connection), resource as string, method, { query: { key }, ...(lookup.body === undefined ? {} : { body: fill(lookup.body) }) });
+            return result.body;
+          }
+          if (!lookup.relativeURI) throw new Error(`lookup "${lookup.name}" needs relativeURI or resource`);
+          const method = lookup.method ?? 'GET';
+          const response = await send({
+            method,
+            relativeURI: lookup.relativeURI.replace(/\{\{\s*key\s*\}\}/g, encodeURIComponent(key)),
+            headers: {},
+            ...(method === 'POST' && lookup.body !== undefined ? { body: JSON.stringify(fill(lookup.body)) } : {}),
+          });
           if (response.status === 404) return undefined;
           if (response.status < 200 || response.status >= 300) throw new Error(`lookup "${lookup.name}" answered ${response.status}`);
           return JSON.parse(response.body.toString('utf8')) as unknown;

@@ -17,6 +17,7 @@ let server: TestServer;
 let upstream: Upstream;
 let restId: string;
 let counter = 0;
+let lookups = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -26,6 +27,12 @@ beforeAll(async () => {
     if (req.url === '/system/v1/heartbeat' && req.method === 'PUT') {
       const now = new Date().toISOString();
       return json(res, 200, { _id: '5a1000000000000000000ab6', lastModified: now, createdAt: '2017-11-21T21:37:10.497Z', key: body.key, timestamp: new Date(Number(body.timestamp)).toISOString(), __v: 0 });
+    }
+    const owner = /^\/owners\?email=(.+)$/.exec(req.url);
+    if (owner) {
+      lookups++;
+      const email = decodeURIComponent(owner[1] ?? '');
+      return email === 'nobody@example.com' ? json(res, 200, { data: [] }) : json(res, 200, { data: [{ id: `owner-${email.split('@')[0] ?? ''}` }] });
     }
     if (req.url === '/contacts' && req.method === 'POST') {
       if (body.email === 'broken@example.com') return json(res, 422, { message: 'email is blocked' });
@@ -42,6 +49,22 @@ afterAll(async () => {
 });
 
 describe('POST /v1/connections/{_id}/import', () => {
+  it('resolves dynamic lookups through the connection once per distinct value', async () => {
+    lookups = 0;
+    const res = await server.request<Result[]>('POST', `/v1/connections/${restId}/import/map`, {
+      import: {
+        mapping: { fields: [{ extract: 'ownerEmail', generate: 'ownerId', lookupName: 'owner' }] },
+        lookups: [{ name: 'owner', relativeURI: '/owners?email={{key}}', extract: 'data[0].id' }],
+        http: { relativeURI: '/contacts', method: 'POST' },
+      },
+      data: [{ ownerEmail: 'ann@example.com' }, { ownerEmail: 'bob@example.com' }, { ownerEmail: 'ann@example.com' }, { ownerEmail: 'nobody@example.com' }],
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.slice(0, 3)).toEqual([{ ownerId: 'owner-ann' }, { ownerId: 'owner-bob' }, { ownerId: 'owner-ann' }]);
+    expect(res.body[3]).toMatchObject({ statusCode: 422, errors: [expect.objectContaining({ code: 'MAPPING_LOOKUP', message: expect.stringContaining('ownerId') })] });
+    expect(lookups).toBe(3);
+  });
+
   it("runs the seed's example verbatim and answers in the seed's shape", async () => {
     const res = await server.request<Result[]>('POST', `/v1/connections/${restId}/import`, SEED_IMPORT);
     expect(res.status, res.text).toBe(200);
