@@ -7,6 +7,7 @@ import type { ImportModel } from '../imports/model.js';
 import type { ImportService } from '../imports/service.js';
 import type { ImportResult } from '../imports/results.js';
 import type { SavedModel, SavedModels } from '../resources/saved-models.js';
+import { deltaFilter, type OnceFilter } from './export-filters.js';
 import { EMPTY_COUNTS, type Job, type JobCheckpoint, type JobCounts, type JobRepository, type NewJobError } from './repository.js';
 
 /** What kind of failure an error is (seed 004's classifications), from its code and status. */
@@ -32,6 +33,7 @@ export interface RunnerDeps {
   exports: ExportService;
   imports: ImportService;
   connections: ConnectionService;
+  once: OnceFilter;
   logger?: Logger;
   leaseMs?: number;
 }
@@ -99,8 +101,9 @@ export class FlowRunner {
     const pages = this.deps.exports.source(connection, saved.model, { resourceId: saved.id, scope: delta })(cp.cp);
     const first = await pages.next();
     await pages.return(undefined);
-    const records = first.done ? [] : first.value.records;
+    const fetched = first.done ? [] : first.value.records;
     const nextCp = first.done ? undefined : first.value.next;
+    const records = await this.deps.once.filter(saved.id, saved.model, deltaFilter(saved.model, saved.state.lastExportDateTime as string | undefined)(fetched));
 
     const counts: JobCounts = { ...EMPTY_COUNTS, ...job.counts };
     counts.pages += 1;
@@ -121,6 +124,7 @@ export class FlowRunner {
       counts.failed += added.failed;
       counts.ignored += added.ignored;
     }
+    await this.deps.once.remember(saved.id, saved.model, records);
     const checkpoint: JobCheckpoint =
       nextCp !== undefined
         ? { ...cp, cp: nextCp, pageIndex: cp.pageIndex + 1 }

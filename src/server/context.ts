@@ -16,6 +16,7 @@ import { type JobDispatcher, LocalDispatcher, PgBossDispatcher } from '../jobs/d
 import { JobLoop, Scheduler } from '../jobs/loop.js';
 import { JobRepository } from '../jobs/repository.js';
 import { FlowRunner } from '../jobs/runner.js';
+import { OnceFilter } from '../jobs/export-filters.js';
 import { checkExportModel, type ExportModel } from '../exports/model.js';
 import { FlowService } from '../flows/service.js';
 import { checkImportModel, type ImportModel } from '../imports/model.js';
@@ -116,7 +117,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
         ? new PgBossDispatcher({ connectionString: config.databaseUrl, schema: `${store.schema ?? 'public'}_boss`.replace(/^public_boss$/, 'pgboss'), logger })
         : new LocalDispatcher();
     const jobs = new JobRepository(store.db, (jobId, trx) => dispatcher.announce(jobId, trx));
-    const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, logger, leaseMs: config.jobLeaseMs });
+    const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, once: new OnceFilter(store.db), logger, leaseMs: config.jobLeaseMs });
     const jobLoop = new JobLoop({ jobs, runner, scheduler: new Scheduler({ db: store.db, jobs }), dispatcher, logger });
     // What uses a connection: its saved exports and imports, the flows using those, and their groups.
     connections.addDependencyProvider(async (teamId, connectionId) => {

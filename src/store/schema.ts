@@ -215,7 +215,14 @@ export interface JobRecordsTable {
   outcome: string;
 }
 
+export interface ExportSeenTable {
+  export_id: string;
+  record_id: string;
+  seen_at: string;
+}
+
 export interface Database {
+  export_seen: ExportSeenTable;
   flow_jobs: FlowJobsTable;
   job_errors: JobErrorsTable;
   job_records: JobRecordsTable;

@@ -37,7 +37,7 @@ afterAll(async () => {
   await server.close();
 });
 
-async function aFlow(type: 'all' | 'delta' = 'all', schedule?: string): Promise<{ flowId: string; importId: string; exportId: string }> {
+async function aFlow(type: 'all' | 'delta' | 'once' = 'all', schedule?: string): Promise<{ flowId: string; importId: string; exportId: string }> {
   const from = await server.request<{ _id: string }>('POST', '/v1/connections', { type: 'http', name: 'users source', http: { baseURI: source.url } });
   const to = await server.request<{ _id: string }>('POST', '/v1/connections', { type: 'http', name: 'users target', http: { baseURI: target.url } });
   const exp = await server.request<{ _id: string }>('POST', '/v1/exports', {
@@ -117,6 +117,17 @@ describe('running a flow', () => {
     await server.context.jobLoop.drain();
     expect(sinceSeen[0]).not.toBe('1970-01-01T00:00:00.000Z');
     expect(Date.parse(sinceSeen[0] ?? '')).toBeGreaterThanOrEqual(Date.parse(String((firstRunStart as unknown as { createdAt: string }).createdAt)) - 1000);
+  });
+
+  it('delivers each record of a once export a single time across runs', async () => {
+    blocked.clear();
+    const { flowId } = await aFlow('once');
+    const first = await server.request<{ _jobId: string }>('POST', `/v1/flows/${flowId}/run`);
+    await server.context.jobLoop.drain();
+    const second = await server.request<{ _jobId: string }>('POST', `/v1/flows/${flowId}/run`);
+    await server.context.jobLoop.drain();
+    expect((await server.request<Job>('GET', `/v1/jobs/${first.body._jobId}`)).body.counts).toMatchObject({ exported: TOTAL, imported: TOTAL });
+    expect((await server.request<Job>('GET', `/v1/jobs/${second.body._jobId}`)).body).toMatchObject({ status: 'success', counts: { exported: 0, imported: 0 } });
   });
 
   it('fires a cron schedule once when it is due', async () => {

@@ -5,6 +5,7 @@ import * as connect from './0003-connect.js';
 import * as webhookEvents from './0004-webhook-events.js';
 import * as savedResources from './0005-saved-resources.js';
 import * as jobs from './0006-jobs.js';
+import * as exportOnce from './0007-export-once.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-webhook-events': webhookEvents,
   '0005-saved-resources': savedResources,
   '0006-jobs': jobs,
+  '0007-export-once': exportOnce,
 };
