@@ -1,8 +1,10 @@
+import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { sql } from 'kysely';
 import { compileMapping, type ImportMappingSpec } from '../src/mapping/index.js';
 import { startTestServer, type TestServer } from '../test/helpers/server.js';
 import { type BenchResult, compare, describeEnvironment, formatResult, interleave, round } from './lib/measure.js';
@@ -45,7 +47,7 @@ interface SourceRecord {
   address: { street: string; city: string; country: string };
 }
 
-function aRecord(i: number): SourceRecord {
+export function aRecord(i: number): SourceRecord {
   return {
     id: `rec_${String(i).padStart(7, '0')}`,
     email: `user${i}@example.com`,
@@ -59,7 +61,7 @@ function aRecord(i: number): SourceRecord {
 }
 
 /** The 6-field mapping, as the import declares it … */
-const MAPPING = {
+export const MAPPING = {
   fields: [
     { extract: 'id', generate: 'externalId' },
     { extract: 'email', generate: 'contact.email' },
@@ -71,7 +73,7 @@ const MAPPING = {
 };
 
 /** … and by hand, as the baseline writes it (checked equal to the mapping's output on a sample). */
-function mapByHand(r: SourceRecord): Record<string, unknown> {
+export function mapByHand(r: SourceRecord): Record<string, unknown> {
   return {
     externalId: r.id,
     contact: { email: r.email, name: `${r.first} ${r.last}` },
@@ -82,7 +84,7 @@ function mapByHand(r: SourceRecord): Record<string, unknown> {
 
 // ---------------------------------------------------------------- local upstream and target
 
-interface Upstream {
+export interface Upstream {
   base: string;
   pages: number;
   totalBytes: number;
@@ -91,7 +93,7 @@ interface Upstream {
 }
 
 /** `GET /records?page=N` (1-based) answers `{ records: [...] }`; past the last page, `{ records: [] }`. Bodies pre-serialised. */
-async function startSource(): Promise<Upstream> {
+export async function startSource(): Promise<Upstream> {
   const pageCount = Math.ceil(TOTAL / PAGE_SIZE);
   const bodies: Buffer[] = [];
   let totalBytes = 0;
@@ -124,7 +126,7 @@ async function startSource(): Promise<Upstream> {
   };
 }
 
-interface Target {
+export interface Target {
   base: string;
   /** Distinct externalIds received since the last reset. */
   distinct(): number;
@@ -139,7 +141,7 @@ interface Target {
 }
 
 /** `POST /contacts` takes an array of records; answers an aligned array of `{ id }`. */
-async function startTarget(): Promise<Target> {
+export async function startTarget(): Promise<Target> {
   let seen = new Set<string>();
   let received = 0;
   let requests = 0;
@@ -379,10 +381,19 @@ async function sections(server: TestServer, flowId: string, target: Target): Pro
   const rows = [...measured.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const sum = rows.reduce((s, [, v]) => s + v.ms, 0);
   return [
-    `sections of one flow run (${round(total, 0)} ms wall; sums of awaited calls, nested ones inside their caller):`,
+    `sections of one flow run (${round(total, 0)} ms wall; each line sums one awaited call the runner makes in turn, so they add up to ~the wall time):`,
     ...rows.map(([name, v]) => `  ${name}: ${round(v.ms, 1)} ms over ${v.calls} calls (${round(v.ms / v.calls, 3)} ms/call, ${round((100 * v.ms) / total, 1)}%)`),
-    `  (sum of listed, incl. nested connections.get inside imports.write/compile: ${round(sum, 0)} ms)`,
+    `  (sum of listed: ${round(sum, 0)} ms)`,
   ];
+}
+
+/** What the runs left in the store: job_records rows (one per record per run) and the SQLite files. */
+async function storeFootprint(server: TestServer, runs: number): Promise<string> {
+  const { rows } = await sql<{ n: number }>`select count(*) as n from job_records`.execute(server.context.store.db);
+  const dir = server.storeEnv.dataDir;
+  let bytes = 0;
+  for (const name of await fs.readdir(dir)) if (name.startsWith('switchyard.db')) bytes += (await fs.stat(path.join(dir, name))).size;
+  return `store after ${runs} flow runs: ${Number(rows[0]?.n ?? 0).toLocaleString('en-US')} job_records rows (one per record per run, never pruned), SQLite files ${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 // ---------------------------------------------------------------- run
@@ -390,7 +401,16 @@ async function sections(server: TestServer, flowId: string, target: Target): Pro
 export async function run(): Promise<BenchResult[]> {
   const source = await startSource();
   const target = await startTarget();
-  const server = await startTestServer({ SWITCHYARD_OUTBOUND_ALLOW: '127.0.0.0/8', LOG_LEVEL: 'warn' });
+  // The embedded SQLite store, whatever store the test suite is pointed at.
+  const storeKind = process.env.SWITCHYARD_TEST_STORE;
+  process.env.SWITCHYARD_TEST_STORE = 'sqlite';
+  let server: TestServer;
+  try {
+    server = await startTestServer({ SWITCHYARD_OUTBOUND_ALLOW: '127.0.0.0/8', LOG_LEVEL: 'warn' });
+  } finally {
+    if (storeKind === undefined) delete process.env.SWITCHYARD_TEST_STORE;
+    else process.env.SWITCHYARD_TEST_STORE = storeKind;
+  }
   try {
     const flowId = await createFlow(server, source, target);
 
@@ -415,6 +435,7 @@ export async function run(): Promise<BenchResult[]> {
       `target checked after every run: exactly ${TOTAL.toLocaleString('en-US')} distinct externalIds, no duplicates; flow job: status success, counts.imported = ${TOTAL}; sample target record ${JSON.stringify(target.sample())}`,
       `upstream, target, server and baseline share one process: peak RSS is the whole process's; ${WARMUP} warm-up + ${RUNS} timed runs of each side took ${round((performance.now() - started) / 1000, 1)} s`,
     ];
+    notes.push(await storeFootprint(server, WARMUP + RUNS));
     if (process.env.FLOW_E2E_SECTIONS) notes.push(...(await sections(server, flowId, target)));
     return [compare('flow-e2e (vs plain fetch loop)', plain, flow, GOAL, notes)];
   } finally {

@@ -31,7 +31,15 @@ describe('loadConfig defaults', () => {
       outboundAllow: '',
       outboundTimeoutMs: 30_000,
       bodyLimit: 10 * 1024 * 1024,
+      runJobs: true,
+      jobLeaseMs: 20_000,
     });
+  });
+
+  it('reads SWITCHYARD_RUN_JOBS as a boolean and bounds SWITCHYARD_JOB_LEASE_MS', () => {
+    expect(loadConfig({ SWITCHYARD_RUN_JOBS: 'false' }, CWD).runJobs).toBe(false);
+    expect(() => loadConfig({ SWITCHYARD_RUN_JOBS: 'maybe' }, CWD)).toThrow(/SWITCHYARD_RUN_JOBS/);
+    expect(() => loadConfig({ SWITCHYARD_JOB_LEASE_MS: '500' }, CWD)).toThrow(/SWITCHYARD_JOB_LEASE_MS/);
   });
 
   it('treats blank values as unset', () => {

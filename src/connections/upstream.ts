@@ -56,9 +56,12 @@ function limitsOf(doc: ConnectionDoc, concurrency: number | undefined): { concur
 
 /** The http connection's own "slow down" rules (429, failStatusCode, failPath/failValues) as a classifier. */
 function connectionClassifier(doc: ConnectionDoc): ResponseClassifier {
+  const hasRules = doc.type === 'http' && doc.http?.rateLimit !== undefined;
   return async (response) => {
-    const body = Buffer.from(typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
-    const limited = response.status === 429 || rateLimitSignal(doc, response.status, body) !== undefined;
+    // Only connections with their own rules need the body again (as text, for failPath).
+    const limited =
+      response.status === 429 ||
+      (hasRules && rateLimitSignal(doc, response.status, Buffer.from(typeof response.body === 'string' ? response.body : JSON.stringify(response.body))) !== undefined);
     const retryAfter = response.headers['retry-after'];
     const retryAfterMs = limited ? parseRetryAfter(retryAfter, Date.now()) : undefined;
     return { rateLimited: limited, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), pauseMs: retryAfterMs ?? 0 };

@@ -4,6 +4,7 @@ import type { ExportService } from '../exports/service.js';
 import type { ExportModel } from '../exports/model.js';
 import type { FlowService } from '../flows/service.js';
 import type { ImportModel } from '../imports/model.js';
+import type { CompiledMapping } from '../mapping/index.js';
 import type { ImportService } from '../imports/service.js';
 import type { ImportResult } from '../imports/results.js';
 import type { SavedModel, SavedModels } from '../resources/saved-models.js';
@@ -47,6 +48,8 @@ type Outcome = 'continue' | 'done' | 'lost';
  * most the page in hand; the next claim re-reads that page and writes only what is missing.
  */
 export class FlowRunner {
+  readonly #compiled = new Map<string, { version: string; mapping: CompiledMapping | undefined }>();
+
   constructor(private readonly deps: RunnerDeps) {}
 
   get leaseMs(): number {
@@ -111,7 +114,8 @@ export class FlowRunner {
     for (const processor of flow.pageProcessors) {
       const target = await this.deps.savedImports.get(job.teamId, processor._importId);
       const keys = records.map((_, i) => `${cp.g}.${cp.pageIndex}.${i}`);
-      const done = await this.deps.jobs.writtenKeys(job.id, target.id, keys);
+      // Only a run taken over after a crash (attempt > 1) can have written records of this page already.
+      const done = job.attempt > 1 ? await this.deps.jobs.writtenKeys(job.id, target.id, keys) : new Map<string, string>();
       // Written before a crash but after the last commit: not in the counts yet, and never written again.
       for (const outcome of done.values()) {
         if (outcome === 'ok') counts.imported += 1;
@@ -138,8 +142,15 @@ export class FlowRunner {
   async #write(job: Job, target: SavedModel<ImportModel>, items: Array<{ key: string; record: unknown }>): Promise<{ imported: number; failed: number; ignored: number; results: ImportResult[] }> {
     if (items.length === 0) return { imported: 0, failed: 0, ignored: 0, results: [] };
     const connection = await this.deps.connections.get(job.teamId, target.connectionId);
-    const compiled = this.deps.imports.compile(connection, target.model);
-    const mapped = await this.deps.imports.map(compiled, items.map((i) => i.record));
+    // One compiled mapping per import per run: it also holds the run's dynamic-lookup cache.
+    const cacheKey = `${job.id}:${target.id}`;
+    let compiled = this.#compiled.get(cacheKey);
+    if (!compiled || compiled.version !== target.lastModified) {
+      compiled = { version: target.lastModified, mapping: this.deps.imports.compile(connection, target.model) };
+      this.#compiled.set(cacheKey, compiled);
+      if (this.#compiled.size > 200) this.#compiled.delete(this.#compiled.keys().next().value as string);
+    }
+    const mapped = await this.deps.imports.map(compiled.mapping, items.map((i) => i.record));
     const results = await this.deps.imports.write(connection, target.model, mapped, {
       resourceId: target.id,
       idempotencyKey: (i) => `${job.id}:${target.id}:${items[i]?.key ?? i}`,
