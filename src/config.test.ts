@@ -31,6 +31,7 @@ describe('loadConfig defaults', () => {
       outboundAllow: '',
       outboundTimeoutMs: 30_000,
       bodyLimit: 10 * 1024 * 1024,
+      uploadLimit: 1024 * 1024 * 1024,
       runJobs: true,
       jobLeaseMs: 20_000,
     });

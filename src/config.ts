@@ -30,6 +30,8 @@ export interface Config {
   outboundTimeoutMs: number;
   /** Largest JSON request body the API accepts, in bytes. */
   bodyLimit: number;
+  /** Largest file upload (step 3 of the file sync), in bytes. */
+  uploadLimit: number;
   /** Whether `start` also runs flows (jobs and schedules); false for API-only processes beside `switchyard worker`s. */
   runJobs: boolean;
   /** How long a worker holds a run between page commits; a dead worker's run is taken over after this. */
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     outboundAllow: readString(env, 'SWITCHYARD_OUTBOUND_ALLOW') ?? '',
     outboundTimeoutMs: readInt(env, 'SWITCHYARD_OUTBOUND_TIMEOUT_MS', 30_000, 100, 600_000),
     bodyLimit: readInt(env, 'SWITCHYARD_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    uploadLimit: readInt(env, 'SWITCHYARD_UPLOAD_LIMIT', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
     runJobs: readBoolean(env, 'SWITCHYARD_RUN_JOBS', true),
     jobLeaseMs: readInt(env, 'SWITCHYARD_JOB_LEASE_MS', 20_000, 2_000, 600_000),
   };

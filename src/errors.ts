@@ -59,6 +59,8 @@ export const ERROR_CATALOGUE = {
   FLOW_NOT_FOUND: { status: 404, message: 'Flow not found.' },
   FLOW_GROUP_NOT_FOUND: { status: 404, message: 'Integration (group of flows) not found.' },
   MAPPING_INVALID: { status: 400, message: 'The mapping is invalid; see details for the field.' },
+  UPLOAD_REFUSED: { status: 403, message: 'The upload URL is expired, used, changed or for another content type.' },
+  FILE_NOT_FOUND: { status: 404, message: 'File not found.' },
   JOB_NOT_FOUND: { status: 404, message: 'Job not found.' },
   RESOURCE_IN_USE: { status: 409, message: 'Something still uses this resource; see details.' },
   // 413 / 415 / 422

@@ -8,6 +8,7 @@ import { connectionRoutes } from '../connections/routes.js';
 import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/routes.js';
 import { connectApiRoutes, connectPageRoutes } from '../connect/routes.js';
 import { exportRoutes } from '../exports/routes.js';
+import { fileApiRoutes, uploadRoutes } from '../files/routes.js';
 import { importRoutes } from '../imports/routes.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { savedResourceRoutes } from '../resources/routes.js';
@@ -99,6 +100,15 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   });
   await app.register(schemaRoutes);
   await app.register(connectPageRoutes, { service: context.connect });
+  await app.register(uploadRoutes, { service: context.files });
+  // The inventory family keeps its seed's /v1.0 prefix.
+  await app.register(
+    async (v10) => {
+      v10.addHook('onRequest', apiKeyAuth(context.store));
+      await v10.register(fileApiRoutes, { service: context.files });
+    },
+    { prefix: '/v1.0' },
+  );
   // Public: a webhook's signature is its authentication (no API key).
   await app.register(webhookReceiverRoutes, { service: context.webhooks });
 

@@ -11,6 +11,9 @@ import { SecretBox } from '../crypto/secret-box.js';
 import { TokenSigner } from '../crypto/signed-token.js';
 import { ConnectService } from '../connect/service.js';
 import { ExportService } from '../exports/service.js';
+import { FileService } from '../files/service.js';
+import { LocalStorage } from '../files/storage.js';
+import path from 'node:path';
 import { ImportService } from '../imports/service.js';
 import { type JobDispatcher, LocalDispatcher, PgBossDispatcher } from '../jobs/dispatch.js';
 import { JobLoop, Scheduler } from '../jobs/loop.js';
@@ -49,6 +52,7 @@ export interface AppContext {
   flows: FlowService;
   jobs: JobRepository;
   jobLoop: JobLoop;
+  files: FileService;
   /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
   signer: TokenSigner;
   close(): Promise<void>;
@@ -144,6 +148,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       jobLoop,
       imports,
       exports: exportService,
+      files: new FileService({ db: store.db, signer, storage: new LocalStorage(path.join(config.dataDir, 'files')), publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit }),
       connect: new ConnectService({ db: store.db, signer, connections, integrations, calls: integrationCalls, connector, publicUrl: config.publicUrl }),
       async close() {
         await jobLoop.stop();

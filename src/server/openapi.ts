@@ -29,6 +29,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
         { name: 'imports', description: 'Write mapped records through a connection (seeds 003/004).' },
         { name: 'flows', description: 'Saved flows (exports → imports, on a schedule) and the integrations that group them (seed 004).' },
         { name: 'jobs', description: 'Runs of flows, their per-record errors and retries.' },
+        { name: 'files', description: 'Custom-integration file sync: upload URLs, uploads and files (seeds 000/001).' },
         { name: 'system' },
       ],
     },

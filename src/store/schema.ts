@@ -221,7 +221,54 @@ export interface ExportSeenTable {
   seen_at: string;
 }
 
+export interface CustomAppsTable {
+  id: string;
+  team_id: string;
+  name: string;
+  category: string;
+  url: string | null;
+  description: string | null;
+  created_at: string;
+}
+
+export interface AppAccountsTable {
+  id: string;
+  team_id: string;
+  app_id: string;
+  name: string;
+  last_sync_time: string | null;
+  last_sync_status: string | null;
+  created_at: string;
+}
+
+export interface UploadsTable {
+  /** The id inside the upload URL's signed token: one upload per token. */
+  token_id: string;
+  team_id: string;
+  path: string;
+  content_type: string;
+  expires_at: string;
+  used_at: string | null;
+  size: number | null;
+}
+
+export interface FilesTable {
+  /** Numeric id as text (the wire shows a number). */
+  id: string;
+  team_id: string;
+  path: string;
+  type: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+  created_at: string;
+}
+
 export interface Database {
+  custom_apps: CustomAppsTable;
+  app_accounts: AppAccountsTable;
+  uploads: UploadsTable;
+  files: FilesTable;
   export_seen: ExportSeenTable;
   flow_jobs: FlowJobsTable;
   job_errors: JobErrorsTable;

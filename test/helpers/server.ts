@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { createApiKey, type Scope } from '../../src/auth/api-keys.js';
@@ -42,10 +43,23 @@ export interface TestServer {
  * A real server on 127.0.0.1 with a private store of the project's kind (SQLite or Postgres),
  * one team with an admin key, and every log line captured for secret scanning.
  */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const storeEnv = createTestStoreEnv();
+  // A known port up front, so links the server hands out (upload URLs, cursors) point at it.
+  const port = env.PORT ?? String(await freePort());
   const config = loadConfig({
-    PORT: '0',
+    PORT: port,
+    SWITCHYARD_PUBLIC_URL: `http://127.0.0.1:${port}`,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     SWITCHYARD_OUTBOUND_ALLOW: '127.0.0.0/8,::1/128',

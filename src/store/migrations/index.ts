@@ -6,6 +6,7 @@ import * as webhookEvents from './0004-webhook-events.js';
 import * as savedResources from './0005-saved-resources.js';
 import * as jobs from './0006-jobs.js';
 import * as exportOnce from './0007-export-once.js';
+import * as inventory from './0008-inventory.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-saved-resources': savedResources,
   '0006-jobs': jobs,
   '0007-export-once': exportOnce,
+  '0008-inventory': inventory,
 };
