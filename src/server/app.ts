@@ -9,6 +9,7 @@ import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/
 import { connectApiRoutes, connectPageRoutes } from '../connect/routes.js';
 import { exportRoutes } from '../exports/routes.js';
 import { fileApiRoutes, uploadRoutes } from '../files/routes.js';
+import { inventoryRoutes } from '../inventory/routes.js';
 import { importRoutes } from '../imports/routes.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { savedResourceRoutes } from '../resources/routes.js';
@@ -106,6 +107,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
     async (v10) => {
       v10.addHook('onRequest', apiKeyAuth(context.store));
       await v10.register(fileApiRoutes, { service: context.files });
+      await v10.register(inventoryRoutes, { apps: context.apps });
     },
     { prefix: '/v1.0' },
   );

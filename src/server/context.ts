@@ -12,6 +12,7 @@ import { TokenSigner } from '../crypto/signed-token.js';
 import { ConnectService } from '../connect/service.js';
 import { ExportService } from '../exports/service.js';
 import { FileService } from '../files/service.js';
+import { AppService } from '../inventory/apps.js';
 import { LocalStorage } from '../files/storage.js';
 import path from 'node:path';
 import { ImportService } from '../imports/service.js';
@@ -53,6 +54,7 @@ export interface AppContext {
   jobs: JobRepository;
   jobLoop: JobLoop;
   files: FileService;
+  apps: AppService;
   /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
   signer: TokenSigner;
   close(): Promise<void>;
@@ -148,6 +150,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       jobLoop,
       imports,
       exports: exportService,
+      apps: new AppService(store.db),
       files: new FileService({ db: store.db, signer, storage: new LocalStorage(path.join(config.dataDir, 'files')), publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit }),
       connect: new ConnectService({ db: store.db, signer, connections, integrations, calls: integrationCalls, connector, publicUrl: config.publicUrl }),
       async close() {

@@ -30,6 +30,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
         { name: 'flows', description: 'Saved flows (exports → imports, on a schedule) and the integrations that group them (seed 004).' },
         { name: 'jobs', description: 'Runs of flows, their per-record errors and retries.' },
         { name: 'files', description: 'Custom-integration file sync: upload URLs, uploads and files (seeds 000/001).' },
+        { name: 'inventory', description: 'Apps, app accounts, users and licenses (seeds 000/001).' },
         { name: 'system' },
       ],
     },
