@@ -73,7 +73,17 @@ export class PagedStateSigner {
   constructor(
     private readonly key: Buffer,
     private readonly now: () => number = Date.now,
+    /** Seals searchId (it holds the upstream cursor, which may be a URL with credentials in it). */
+    private readonly seal: { encode(position: SearchPosition): string; decode(searchId: string): SearchPosition } = {
+      encode: (position) => Buffer.from(JSON.stringify(position)).toString('base64url'),
+      decode: (searchId) => JSON.parse(Buffer.from(searchId, 'base64url').toString('utf8')) as SearchPosition,
+    },
   ) {}
+
+  /** The searchId of a position, sealed. */
+  searchId(position: SearchPosition): string {
+    return this.seal.encode(position);
+  }
 
   sign(state: Omit<PagedExportState, 'sig'>): PagedExportState {
     return { ...state, sig: createHmac('sha256', this.key).update(signable(state)).digest('hex') };
@@ -91,7 +101,7 @@ export class PagedStateSigner {
     if ((s.issuedAt + PAGED_STATE_TTL_SECONDS) * 1000 < this.now()) return { ok: false, reason: 'expired' };
     let position: SearchPosition;
     try {
-      position = JSON.parse(Buffer.from(s.searchId, 'base64url').toString('utf8')) as SearchPosition;
+      position = this.seal.decode(s.searchId);
     } catch {
       return { ok: false, reason: 'malformed' };
     }

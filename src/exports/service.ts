@@ -6,6 +6,7 @@ import { maskSecrets, mergeSecrets } from '../connections/secrets.js';
 import type { ConnectionService } from '../connections/service.js';
 import { type CallTarget, secretRedactor, type UpstreamCaller } from '../connections/upstream.js';
 import type { PaginationCheckpoint } from '../engine/pagination/index.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError, fail } from '../errors.js';
 import { ExportError, type ExportSend, runHttpExport } from './http-export.js';
 import { checkExportModel, type ExportModel } from './model.js';
@@ -36,9 +37,13 @@ export class ExportService {
   readonly #states: PagedStateSigner;
 
   constructor(
-    private readonly deps: { connections: ConnectionService; calls: IntegrationCalls; upstream: UpstreamCaller; stateKey: Buffer },
+    private readonly deps: { connections: ConnectionService; calls: IntegrationCalls; upstream: UpstreamCaller; stateKey: Buffer; box: SecretBox },
   ) {
-    this.#states = new PagedStateSigner(deps.stateKey);
+    // searchId is encrypted: it carries the upstream position, which can be a next-page URL with a token in it.
+    this.#states = new PagedStateSigner(deps.stateKey, Date.now, {
+      encode: (position) => deps.box.encrypt(JSON.stringify(position), 'paged-export'),
+      decode: (searchId) => JSON.parse(deps.box.decrypt(searchId, 'paged-export')) as SearchPosition,
+    });
   }
 
   /** Validates the body's export against the connection; expected problems are 400s naming the field. */
@@ -181,7 +186,7 @@ export class ExportService {
     const totalRecords = totals?.totalRecords;
     const totalPages = totals?.totalPages ?? (totalRecords === undefined ? undefined : Math.ceil(totalRecords / pageSize));
     return this.#states.sign({
-      searchId: Buffer.from(JSON.stringify(search)).toString('base64url'),
+      searchId: this.#states.searchId(search),
       pageIndex,
       pageSize,
       ...(totalPages === undefined ? {} : { totalPages }),

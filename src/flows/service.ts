@@ -119,6 +119,8 @@ export class FlowService {
     });
     importIds.forEach((id, i) => {
       if (!importsFound.has(id)) details.push({ field: `pageProcessors.${i}._importId`, message: 'is not an import of your team' });
+      // A step is known by its import: the same import twice would share errors and the run's ledger.
+      if (importIds.indexOf(id) !== i) details.push({ field: `pageProcessors.${i}._importId`, message: 'is already a step of this flow' });
     });
     if (flow._integrationId) {
       const group = await this.deps.db.selectFrom('flow_groups').select('id').where('team_id', '=', teamId).where('id', '=', flow._integrationId).executeTakeFirst();

@@ -5,7 +5,7 @@ import { buildConnectionRequest, isConfigProblem } from '../connections/requests
 import { mergeSecrets } from '../connections/secrets.js';
 import type { ConnectionService } from '../connections/service.js';
 import { type CallTarget, secretRedactor, type UpstreamCaller } from '../connections/upstream.js';
-import { AppError, fail } from '../errors.js';
+import { AppError, type ErrorDetail, fail } from '../errors.js';
 import { type CompiledMapping, compileMapping, ImportMappingSpec, MappingError, type MappingResult } from '../mapping/index.js';
 import { compileChecker, createAjv } from '../validation.js';
 import { checkImportModel, type ImportModel } from './model.js';
@@ -20,6 +20,21 @@ const checkSpec = compileChecker<ImportMappingSpec>(createAjv('strict'), ImportM
 
 function targetOf(connection: StoredConnection): CallTarget {
   return { id: connection.id, teamId: connection.teamId, doc: connection.doc, secrets: connection.secrets, debugUntil: connection.debugUntil };
+}
+
+/** What is wrong with an import model's mapping, field by field (empty when it compiles). */
+export function mappingProblems(model: ImportModel): ErrorDetail[] {
+  const spec = { ...(model.mapping === undefined ? {} : { mapping: model.mapping }), ...(model.mappings === undefined ? {} : { mappings: model.mappings }), ...(model.lookups === undefined ? {} : { lookups: model.lookups }) };
+  if (Object.keys(spec).length === 0) return [];
+  const checked = checkSpec(spec);
+  if (!checked.ok) return checked.details;
+  try {
+    compileMapping(checked.value);
+    return [];
+  } catch (error) {
+    if (error instanceof MappingError) return [{ field: error.field, message: error.message }];
+    throw error;
+  }
 }
 
 /** A mapped record, or why it could not be mapped (the import skips it and reports it). */

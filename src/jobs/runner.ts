@@ -23,6 +23,8 @@ export function classify(code: string, statusCode: number): string {
   return 'intermittent';
 }
 
+export const MAX_ATTEMPTS = 10;
+
 /** A lease well under a minute: a killed worker's job is taken over quickly, resuming at its checkpoint. */
 export const DEFAULT_LEASE_MS = 20_000;
 
@@ -58,6 +60,11 @@ export class FlowRunner {
 
   async run(job: Job): Promise<void> {
     try {
+      // A run whose workers keep dying is not retried forever.
+      if (job.attempt > MAX_ATTEMPTS) {
+        await this.deps.jobs.finish(job, 'failed', job.counts, `Gave up after ${MAX_ATTEMPTS} attempts: every worker running it stopped before it finished.`);
+        return;
+      }
       if (job.retryStep) return await this.#retry(job);
       let current = job;
       if (current.checkpoint.runStartedAt === undefined) current = { ...current, checkpoint: { ...current.checkpoint, runStartedAt: new Date().toISOString() } };
@@ -112,6 +119,8 @@ export class FlowRunner {
     counts.pages += 1;
     counts.exported += records.length;
     for (const processor of flow.pageProcessors) {
+      // Renew the lease between steps: a long page must not look like a dead worker.
+      if (!(await this.deps.jobs.commit(job, { checkpoint: job.checkpoint, counts: job.counts, leaseMs: this.leaseMs }))) return { outcome: 'lost', job };
       const target = await this.deps.savedImports.get(job.teamId, processor._importId);
       const keys = records.map((_, i) => `${cp.g}.${cp.pageIndex}.${i}`);
       // Only a run taken over after a crash (attempt > 1) can have written records of this page already.

@@ -15,7 +15,7 @@ import { FileService } from '../files/service.js';
 import { AppService } from '../inventory/apps.js';
 import { LocalStorage } from '../files/storage.js';
 import path from 'node:path';
-import { ImportService } from '../imports/service.js';
+import { ImportService, mappingProblems } from '../imports/service.js';
 import { type JobDispatcher, LocalDispatcher, PgBossDispatcher } from '../jobs/dispatch.js';
 import { JobLoop, Scheduler } from '../jobs/loop.js';
 import { JobRepository } from '../jobs/repository.js';
@@ -112,11 +112,17 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       table: 'imports',
       kind: 'import',
       notFound: 'IMPORT_NOT_FOUND',
-      check: (model, type) => checkImportModel(model, type),
+      // A saved import's mapping is checked when it is saved, not on its first run.
+      check: (model, type) => {
+        const checked = checkImportModel(model, type);
+        if (!checked.ok) return checked;
+        const problems = mappingProblems(checked.value);
+        return problems.length === 0 ? checked : { ok: false, code: 'VALIDATION_FAILED', message: `Invalid mapping: ${problems[0]?.field} ${problems[0]?.message}.`, details: problems };
+      },
       connections,
     });
     const flows = new FlowService({ db: store.db });
-    const exportService = new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)) });
+    const exportService = new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)), box });
     const imports = new ImportService({ connections, calls: integrationCalls, upstream });
     const dispatcher: JobDispatcher =
       store.kind === 'postgres' && config.databaseUrl

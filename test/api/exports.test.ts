@@ -53,6 +53,9 @@ describe('POST /v1/connections/{_id}/export/pages', () => {
     } while (!state.done && calls < 20);
     expect(ids).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
     expect(calls).toBe(5);
+    // searchId is sealed: it reveals neither the connection nor the upstream position.
+    expect(state?.searchId).not.toContain(Buffer.from(connectionId).toString('base64url').slice(0, 10));
+    expect(() => JSON.parse(Buffer.from(state?.searchId ?? '', 'base64url').toString())).toThrow();
   });
 
   it('refuses a tampered, foreign or different-export state with 400 naming why', async () => {

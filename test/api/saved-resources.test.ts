@@ -44,6 +44,9 @@ describe('/v1/exports and /v1/imports', () => {
     expect(noConnection.body.error.details).toContainEqual(expect.objectContaining({ field: '_connectionId' }));
     const imp = await server.request<Wire>('POST', '/v1/imports', anImport());
     expect(imp.status, imp.text).toBe(201);
+    const badMapping = await server.request<ErrorBody>('POST', '/v1/imports', { ...anImport('bad mapping'), mapping: { fields: [{ extract: 'a', generate: '__proto__.x' }] } });
+    expect(badMapping.status).toBe(400);
+    expect(JSON.stringify(badMapping.body.error.details)).toContain('__proto__');
   });
 });
 
@@ -84,6 +87,18 @@ describe('/v1/flows and /v1/integrations', () => {
     expect((await server.request('DELETE', `/v1/flows/${flow.body._id}`)).status).toBe(204);
     expect((await server.request('DELETE', `/v1/exports/${exp.body._id}`)).status).toBe(204);
     expect((await server.request('DELETE', `/v1/integrations/${group.body._id}`)).status).toBe(204);
+  });
+
+  it('refuses the same import twice in one flow', async () => {
+    const exp = await server.request<Wire>('POST', '/v1/exports', anExport('twice source'));
+    const imp = await server.request<Wire>('POST', '/v1/imports', anImport('twice target'));
+    const res = await server.request<ErrorBody>('POST', '/v1/flows', {
+      name: 'twice',
+      pageGenerators: [{ _exportId: exp.body._id }],
+      pageProcessors: [{ type: 'import', _importId: imp.body._id }, { type: 'import', _importId: imp.body._id }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toContainEqual(expect.objectContaining({ field: 'pageProcessors.1._importId', message: 'is already a step of this flow' }));
   });
 
   it('refuses unknown references, bad cron and bad time zones naming the fields', async () => {
