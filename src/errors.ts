@@ -62,6 +62,8 @@ export const ERROR_CATALOGUE = {
   APP_NOT_FOUND: { status: 404, message: 'App not found.' },
   APP_EXISTS: { status: 409, message: 'An app with this name already exists.' },
   APP_ACCOUNT_NOT_FOUND: { status: 404, message: 'App account not found.' },
+  SYNC_RUNNING: { status: 409, message: 'A sync is already running for this app account.' },
+  SYNC_NOT_FOUND: { status: 404, message: 'Sync not found.' },
   UPLOAD_REFUSED: { status: 403, message: 'The upload URL is expired, used, changed or for another content type.' },
   FILE_NOT_FOUND: { status: 404, message: 'File not found.' },
   JOB_NOT_FOUND: { status: 404, message: 'Job not found.' },

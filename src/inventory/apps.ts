@@ -116,6 +116,9 @@ export class AppService {
   /** Deletes an app account; its synced data goes with it (the sync tables reference it). */
   async deleteAccount(teamId: string, id: string): Promise<void> {
     await this.getAccount(teamId, id);
-    await this.db.deleteFrom('app_accounts').where('team_id', '=', teamId).where('id', '=', id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      for (const table of ['inv_license_users', 'inv_licenses', 'inv_users'] as const) await trx.deleteFrom(table).where('app_account_id', '=', id).execute();
+      await trx.deleteFrom('app_accounts').where('team_id', '=', teamId).where('id', '=', id).execute();
+    });
   }
 }

@@ -52,7 +52,7 @@ export class JobLoop {
   #ticking = false;
 
   constructor(
-    private readonly deps: { jobs: JobRepository; runner: FlowRunner; scheduler: Scheduler; dispatcher: JobDispatcher; concurrency?: number; intervalMs?: number; logger?: Logger },
+    private readonly deps: { jobs: JobRepository; runner: FlowRunner; scheduler: Scheduler; dispatcher: JobDispatcher; concurrency?: number; intervalMs?: number; logger?: Logger; onTick?: () => Promise<unknown> },
   ) {}
 
   /** Claims one announced job and runs it (a pg-boss message); nothing when another worker has it. */
@@ -82,6 +82,7 @@ export class JobLoop {
     this.#ticking = true;
     try {
       await this.deps.scheduler.tick();
+      await this.deps.onTick?.();
       // With pg-boss delivering queued jobs, the loop only takes over runs whose worker died.
       const includeQueued = this.deps.dispatcher.kind === 'local';
       while (this.#active.size < (this.deps.concurrency ?? 2)) {

@@ -10,6 +10,7 @@ import { connectApiRoutes, connectPageRoutes } from '../connect/routes.js';
 import { exportRoutes } from '../exports/routes.js';
 import { fileApiRoutes, uploadRoutes } from '../files/routes.js';
 import { inventoryRoutes } from '../inventory/routes.js';
+import { syncRoutes } from '../inventory/sync-routes.js';
 import { importRoutes } from '../imports/routes.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { savedResourceRoutes } from '../resources/routes.js';
@@ -108,6 +109,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
       v10.addHook('onRequest', apiKeyAuth(context.store));
       await v10.register(fileApiRoutes, { service: context.files });
       await v10.register(inventoryRoutes, { apps: context.apps });
+      await v10.register(syncRoutes, { service: context.syncs });
     },
     { prefix: '/v1.0' },
   );

@@ -13,6 +13,7 @@ import { ConnectService } from '../connect/service.js';
 import { ExportService } from '../exports/service.js';
 import { FileService } from '../files/service.js';
 import { AppService } from '../inventory/apps.js';
+import { SyncService } from '../inventory/sync-service.js';
 import { LocalStorage } from '../files/storage.js';
 import path from 'node:path';
 import { ImportService, mappingProblems } from '../imports/service.js';
@@ -55,6 +56,7 @@ export interface AppContext {
   jobLoop: JobLoop;
   files: FileService;
   apps: AppService;
+  syncs: SyncService;
   /** Signs cursors, paging states, upload and connect links (key derived from the master key). */
   signer: TokenSigner;
   close(): Promise<void>;
@@ -130,7 +132,11 @@ export async function openContext(config: Config, logger: Logger, options: { sto
         : new LocalDispatcher();
     const jobs = new JobRepository(store.db, (jobId, trx) => dispatcher.announce(jobId, trx));
     const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, once: new OnceFilter(store.db), logger, leaseMs: config.jobLeaseMs });
-    const jobLoop = new JobLoop({ jobs, runner, scheduler: new Scheduler({ db: store.db, jobs }), dispatcher, logger });
+    const apps = new AppService(store.db);
+    const files = new FileService({ db: store.db, signer, storage: new LocalStorage(path.join(config.dataDir, 'files')), publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit });
+    // A sync is one transaction, so it cannot renew a lease while it runs: its lease is long.
+    const syncs = new SyncService({ db: store.db, files, apps, leaseMs: config.jobLeaseMs * 15, logger });
+    const jobLoop = new JobLoop({ jobs, runner, scheduler: new Scheduler({ db: store.db, jobs }), dispatcher, logger, onTick: () => syncs.resumeExpired() });
     // What uses a connection: its saved exports and imports, the flows using those, and their groups.
     connections.addDependencyProvider(async (teamId, connectionId) => {
       const exportsUsing = await savedExports.usingConnection(teamId, connectionId);
@@ -156,11 +162,13 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       jobLoop,
       imports,
       exports: exportService,
-      apps: new AppService(store.db),
-      files: new FileService({ db: store.db, signer, storage: new LocalStorage(path.join(config.dataDir, 'files')), publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit }),
+      apps,
+      files,
+      syncs,
       connect: new ConnectService({ db: store.db, signer, connections, integrations, calls: integrationCalls, connector, publicUrl: config.publicUrl }),
       async close() {
         await jobLoop.stop();
+        await syncs.idle();
         await outbound.close();
         await store.close();
       },

@@ -264,7 +264,70 @@ export interface FilesTable {
   created_at: string;
 }
 
+export interface SyncsTable {
+  id: string;
+  team_id: string;
+  app_account_id: string;
+  file_id: string;
+  status: 'running' | 'success' | 'partial' | 'failed';
+  counts: string;
+  row_errors: string;
+  error: string | null;
+  attempt: number;
+  lease_until: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface InvUsersTable {
+  app_account_id: string;
+  email: string;
+  team_id: string;
+  original_email: string;
+  external_id: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  status: string;
+  external_status: string | null;
+  roles: string;
+  last_used_date: string | null;
+  removed_at: string | null;
+  seen_sync: string;
+}
+
+export interface InvLicensesTable {
+  app_account_id: string;
+  name: string;
+  team_id: string;
+  unassigned_amount: number | null;
+  price_per_user: number | null;
+  removed_at: string | null;
+  seen_sync: string;
+}
+
+export interface InvLicenseUsersTable {
+  app_account_id: string;
+  license_name: string;
+  email: string;
+  license_status: string;
+  seen_sync: string;
+}
+
+export interface SyncPendingLicenseUsersTable {
+  sync_id: string;
+  seq: number;
+  license_index: number;
+  license: string;
+  row: number;
+  raw: string;
+}
+
 export interface Database {
+  syncs: SyncsTable;
+  inv_users: InvUsersTable;
+  inv_licenses: InvLicensesTable;
+  inv_license_users: InvLicenseUsersTable;
+  sync_pending_license_users: SyncPendingLicenseUsersTable;
   custom_apps: CustomAppsTable;
   app_accounts: AppAccountsTable;
   uploads: UploadsTable;

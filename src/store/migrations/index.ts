@@ -7,6 +7,7 @@ import * as savedResources from './0005-saved-resources.js';
 import * as jobs from './0006-jobs.js';
 import * as exportOnce from './0007-export-once.js';
 import * as inventory from './0008-inventory.js';
+import * as sync from './0009-sync.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-jobs': jobs,
   '0007-export-once': exportOnce,
   '0008-inventory': inventory,
+  '0009-sync': sync,
 };

@@ -1,0 +1,140 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { fail } from '../errors.js';
+import type { FileService } from '../files/service.js';
+import { newId } from '../ids.js';
+import type { Database, SyncsTable } from '../store/schema.js';
+import type { AppService } from './apps.js';
+import { formatRowError, type RowError } from './payload/validate.js';
+import { applySync, type SyncCounts } from './sync-apply.js';
+
+export interface SyncWire {
+  id: string;
+  status: SyncsTable['status'];
+  idAppAccount: string;
+  idFile: number;
+  counts: Partial<SyncCounts>;
+  rowErrors: Array<RowError & { text: string }>;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+function toWire(row: SyncsTable): SyncWire {
+  return {
+    id: row.id,
+    status: row.status,
+    idAppAccount: row.app_account_id,
+    idFile: Number(row.file_id),
+    counts: JSON.parse(row.counts) as Partial<SyncCounts>,
+    rowErrors: (JSON.parse(row.row_errors) as RowError[]).map((e) => ({ ...e, text: formatRowError(e) })),
+    error: row.error,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/**
+ * Step 5 of the file sync: applies an uploaded file to an app account, in the background. One
+ * sync per app account at a time (409 otherwise). A sync whose process died is claimed again
+ * after its lease and re-applied from the start; its transaction never committed, so nothing is
+ * applied twice.
+ */
+export class SyncService {
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: { db: Kysely<Database>; files: FileService; apps: AppService; leaseMs: number; logger?: Logger },
+  ) {}
+
+  async start(teamId: string, input: { idFile: number | string; idAppAccount: string }): Promise<SyncWire> {
+    const file = await this.deps.files.get(teamId, input.idFile);
+    await this.deps.apps.getAccount(teamId, input.idAppAccount);
+    const now = new Date();
+    const busy = await this.deps.db
+      .selectFrom('syncs')
+      .select('id')
+      .where('team_id', '=', teamId)
+      .where('app_account_id', '=', input.idAppAccount)
+      .where('status', '=', 'running')
+      .where('lease_until', '>', now.toISOString())
+      .executeTakeFirst();
+    if (busy) throw fail('SYNC_RUNNING', `A sync (${busy.id}) is already running for this app account; wait for it to finish.`, [{ field: 'idAppAccount', message: `sync ${busy.id} is running` }]);
+    const row: SyncsTable = {
+      id: newId(),
+      team_id: teamId,
+      app_account_id: input.idAppAccount,
+      file_id: file.id,
+      status: 'running',
+      counts: '{}',
+      row_errors: '[]',
+      error: null,
+      attempt: 1,
+      lease_until: new Date(now.getTime() + this.deps.leaseMs).toISOString(),
+      created_at: now.toISOString(),
+      finished_at: null,
+    };
+    await this.deps.db.insertInto('syncs').values(row).execute();
+    this.#spawn(row);
+    return toWire(row);
+  }
+
+  #spawn(row: SyncsTable): void {
+    const running = this.#run(row).finally(() => this.#running.delete(running));
+    this.#running.add(running);
+  }
+
+  async #run(row: SyncsTable): Promise<void> {
+    try {
+      const file = await this.deps.files.get(row.team_id, row.file_id);
+      const outcome = await applySync(this.deps.db, { syncId: row.id, teamId: row.team_id, appAccountId: row.app_account_id, source: await this.deps.files.open(file) });
+      const status: SyncsTable['status'] = !outcome.ok ? 'failed' : outcome.counts.rowErrors > 0 ? 'partial' : 'success';
+      await this.#finish(row, status, outcome.ok ? outcome.counts : {}, outcome.rowErrors, outcome.ok ? null : outcome.message);
+    } catch (error) {
+      this.deps.logger?.error({ err: error, sync: row.id }, 'sync failed');
+      await this.#finish(row, 'failed', {}, [], 'The sync failed on our side; it was rolled back and can be started again.');
+    }
+  }
+
+  async #finish(row: SyncsTable, status: SyncsTable['status'], counts: Partial<SyncCounts>, rowErrors: RowError[], error: string | null): Promise<void> {
+    const finishedAt = new Date().toISOString();
+    const updated = await this.deps.db
+      .updateTable('syncs')
+      .set({ status, counts: JSON.stringify(counts), row_errors: JSON.stringify(rowErrors), error, finished_at: finishedAt, lease_until: null })
+      .where('id', '=', row.id)
+      .where('attempt', '=', row.attempt)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return;
+    await this.deps.db.updateTable('app_accounts').set({ last_sync_time: finishedAt, last_sync_status: status }).where('id', '=', row.app_account_id).execute();
+  }
+
+  /** Claims syncs whose process died (lease expired) and runs them again. */
+  async resumeExpired(): Promise<number> {
+    const now = new Date();
+    const stale = await this.deps.db.selectFrom('syncs').selectAll().where('status', '=', 'running').where('lease_until', '<', now.toISOString()).limit(10).execute();
+    let resumed = 0;
+    for (const row of stale) {
+      const claimed = await this.deps.db
+        .updateTable('syncs')
+        .set({ attempt: row.attempt + 1, lease_until: new Date(now.getTime() + this.deps.leaseMs).toISOString() })
+        .where('id', '=', row.id)
+        .where('attempt', '=', row.attempt)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) continue;
+      this.#spawn({ ...row, attempt: row.attempt + 1 });
+      resumed++;
+    }
+    return resumed;
+  }
+
+  async get(teamId: string, id: string): Promise<SyncWire> {
+    const row = await this.deps.db.selectFrom('syncs').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
+    if (!row) throw fail('SYNC_NOT_FOUND', `No sync with id "${id}".`);
+    return toWire(row);
+  }
+
+  /** Waits for the syncs this process is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+}
