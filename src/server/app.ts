@@ -11,6 +11,8 @@ import { exportRoutes } from '../exports/routes.js';
 import { fileApiRoutes, uploadRoutes } from '../files/routes.js';
 import { inventoryRoutes } from '../inventory/routes.js';
 import { syncRoutes } from '../inventory/sync-routes.js';
+import { insightRoutes } from '../inventory/insight-routes.js';
+import { InventoryQueries } from '../inventory/insights.js';
 import { importRoutes } from '../imports/routes.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { savedResourceRoutes } from '../resources/routes.js';
@@ -110,6 +112,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
       await v10.register(fileApiRoutes, { service: context.files });
       await v10.register(inventoryRoutes, { apps: context.apps });
       await v10.register(syncRoutes, { service: context.syncs });
+      await v10.register(insightRoutes, { queries: new InventoryQueries(context.store.db), apps: context.apps });
     },
     { prefix: '/v1.0' },
   );

@@ -118,3 +118,44 @@ describe('custom integration file sync', () => {
     expect((await server.request('PUT', '/v1.0/services/sync/custom', { idFile: file.body.id, idAppAccount: '000000000000000000000000' })).status).toBe(404);
   });
 });
+
+describe('inventory and insights', () => {
+  it('lists users across apps and licenses with utilization and unused cost, as JSON and CSV', async () => {
+    const app = await server.request<{ app: { id: string } }>('POST', '/v1.0/apps/custom', { name: 'License Desk' });
+    const account = (await server.request<{ appAccount: { id: string } }>('POST', '/v1.0/app-accounts', { idApp: app.body.app.id, name: 'License Desk' })).body.appAccount.id;
+    const recent = new Date(Date.now() - 5 * 24 * 3600_000).toISOString();
+    const old = new Date(Date.now() - 60 * 24 * 3600_000).toISOString();
+    const sync = await syncFile(
+      {
+        users: [
+          { email: 'a@x.test', firstName: '=cmd()', lastUsedDate: recent },
+          { email: 'b@x.test', lastUsedDate: old },
+          { email: 'c@x.test', status: 'deleted' },
+        ],
+        licenses: [{ name: 'Pro', unassignedAmount: 3, pricePerUser: 1200, users: [{ email: 'a@x.test' }, { email: 'b@x.test' }, { email: 'c@x.test' }] }],
+      },
+      account,
+    );
+    expect(sync.status).toBe('success');
+
+    const users = await server.request<{ users: Array<{ email: string; idApp: string }>; nextCursor: string | null }>('GET', `/v1.0/apps/${app.body.app.id}/users?limit=2`);
+    expect(users.body.users.map((u) => u.email)).toEqual(['a@x.test', 'b@x.test']);
+    const next = await server.request<{ users: Array<{ email: string }> }>('GET', `/v1.0/apps/${app.body.app.id}/users?limit=2&cursor=${users.body.nextCursor}`);
+    expect(next.body.users.map((u) => u.email)).toEqual(['c@x.test']);
+    const deleted = await server.request<{ users: Array<{ email: string }> }>('GET', `/v1.0/users?idApp=${app.body.app.id}&status=deleted`);
+    expect(deleted.body.users.map((u) => u.email)).toEqual(['c@x.test']);
+
+    const licenses = await server.request<{ licenses: Array<Record<string, unknown>>; apps: Array<Record<string, unknown>> }>('GET', `/v1.0/licenses?idApp=${app.body.app.id}`);
+    expect(licenses.body.licenses).toEqual([
+      expect.objectContaining({ name: 'Pro', assigned: 3, active: 2, usedLast30Days: 1, usedLast90Days: 2, seats: 6, unusedSeats: 5, unusedMonthlyCost: 6000, pricePerUser: 1200, unassignedAmount: 3 }),
+    ]);
+    expect(licenses.body.apps).toEqual([expect.objectContaining({ idApp: app.body.app.id, seats: 6, unusedMonthlyCost: 6000 })]);
+
+    const csv = await fetch(`${server.url}/v1.0/apps/${app.body.app.id}/users?format=csv`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).toBe('email,firstName,lastName,status,externalStatus,roles,lastUsedDate,removedAt,idApp,idAppAccount');
+    expect(text).toContain("'=cmd()");
+    expect(text.trim().split('\r\n')).toHaveLength(4);
+  });
+});
