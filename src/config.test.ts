@@ -32,6 +32,7 @@ describe('loadConfig defaults', () => {
       outboundTimeoutMs: 30_000,
       bodyLimit: 10 * 1024 * 1024,
       uploadLimit: 1024 * 1024 * 1024,
+      s3: undefined,
       runJobs: true,
       jobLeaseMs: 20_000,
     });

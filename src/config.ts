@@ -32,6 +32,8 @@ export interface Config {
   bodyLimit: number;
   /** Largest file upload (step 3 of the file sync), in bytes. */
   uploadLimit: number;
+  /** S3-compatible file storage; unset = files in the data dir. */
+  s3: { bucket: string; region: string; endpoint?: string; forcePathStyle: boolean } | undefined;
   /** Whether `start` also runs flows (jobs and schedules); false for API-only processes beside `switchyard worker`s. */
   runJobs: boolean;
   /** How long a worker holds a run between page commits; a dead worker's run is taken over after this. */
@@ -67,6 +69,19 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}
+
+function readS3(env: Env): Config['s3'] {
+  const bucket = readString(env, 'SWITCHYARD_S3_BUCKET');
+  if (bucket === undefined) return undefined;
+  const endpoint = readString(env, 'SWITCHYARD_S3_ENDPOINT');
+  if (endpoint !== undefined) parseUrl('SWITCHYARD_S3_ENDPOINT', endpoint, ['http:', 'https:']);
+  return {
+    bucket,
+    region: readString(env, 'SWITCHYARD_S3_REGION') ?? 'us-east-1',
+    ...(endpoint === undefined ? {} : { endpoint }),
+    forcePathStyle: readBoolean(env, 'SWITCHYARD_S3_FORCE_PATH_STYLE', endpoint !== undefined),
+  };
 }
 
 function readString(env: Env, name: string): string | undefined {
@@ -151,6 +166,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     outboundTimeoutMs: readInt(env, 'SWITCHYARD_OUTBOUND_TIMEOUT_MS', 30_000, 100, 600_000),
     bodyLimit: readInt(env, 'SWITCHYARD_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     uploadLimit: readInt(env, 'SWITCHYARD_UPLOAD_LIMIT', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+    s3: readS3(env),
     runJobs: readBoolean(env, 'SWITCHYARD_RUN_JOBS', true),
     jobLeaseMs: readInt(env, 'SWITCHYARD_JOB_LEASE_MS', 20_000, 2_000, 600_000),
   };

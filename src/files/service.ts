@@ -64,6 +64,10 @@ export class FileService {
       .insertInto('uploads')
       .values({ token_id: tokenId, team_id: teamId, path: filePath, content_type: mediaType(type), expires_at: new Date(now + UPLOAD_URL_TTL_SECONDS * 1000).toISOString(), used_at: null, size: null })
       .execute();
+    if (this.deps.storage.presignPut) {
+      // S3: the client uploads straight to the bucket with a presigned URL bound to the key and type.
+      return { url: await this.deps.storage.presignPut(`${teamId}/${filePath}`, mediaType(type), UPLOAD_URL_TTL_SECONDS), filePath };
+    }
     const token = this.deps.signer.sign<UploadClaims>(UPLOAD_PURPOSE, { j: tokenId, t: teamId, p: filePath, c: mediaType(type) }, UPLOAD_URL_TTL_SECONDS);
     return { url: `${this.deps.publicUrl}/uploads/${token}`, filePath };
   }
@@ -103,7 +107,7 @@ export class FileService {
   async register(teamId: string, filePath: string, type: string): Promise<{ id: number }> {
     const existing = await this.deps.db.selectFrom('files').select('id').where('team_id', '=', teamId).where('path', '=', filePath).executeTakeFirst();
     if (existing) return { id: Number(existing.id) };
-    const upload = await this.deps.db
+    let upload = await this.deps.db
       .selectFrom('uploads')
       .selectAll()
       .where('team_id', '=', teamId)
@@ -111,6 +115,15 @@ export class FileService {
       .where('used_at', 'is not', null)
       .where('size', 'is not', null)
       .executeTakeFirst();
+    if (!upload && this.deps.storage.presignPut) {
+      // Uploads to S3 bypass the server: the object's presence is the proof.
+      const issued = await this.deps.db.selectFrom('uploads').selectAll().where('team_id', '=', teamId).where('path', '=', filePath).executeTakeFirst();
+      const size = issued ? await this.deps.storage.size(`${teamId}/${filePath}`) : undefined;
+      if (issued && size !== undefined) {
+        await this.deps.db.updateTable('uploads').set({ used_at: new Date().toISOString(), size }).where('token_id', '=', issued.token_id).execute();
+        upload = { ...issued, size };
+      }
+    }
     if (!upload) throw fail('FILE_NOT_FOUND', `Nothing was uploaded at path "${filePath}"; upload to the URL from GET /v1.0/files/url first.`);
     const row: FilesTable = {
       id: newFileId(),

@@ -21,6 +21,8 @@ export interface FileStorage {
   open(key: string): Promise<Readable>;
   size(key: string): Promise<number | undefined>;
   remove(key: string): Promise<void>;
+  /** Stores that take uploads directly (S3) give a presigned PUT URL. */
+  presignPut?(key: string, contentType: string, expiresIn: number): Promise<string>;
 }
 
 /** Counts bytes as they pass and fails the stream past `maxBytes`. */

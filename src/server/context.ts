@@ -15,6 +15,7 @@ import { FileService } from '../files/service.js';
 import { AppService } from '../inventory/apps.js';
 import { SyncService } from '../inventory/sync-service.js';
 import { LocalStorage } from '../files/storage.js';
+import { S3Storage } from '../files/s3-storage.js';
 import path from 'node:path';
 import { ImportService, mappingProblems } from '../imports/service.js';
 import { type JobDispatcher, LocalDispatcher, PgBossDispatcher } from '../jobs/dispatch.js';
@@ -133,7 +134,8 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     const jobs = new JobRepository(store.db, (jobId, trx) => dispatcher.announce(jobId, trx));
     const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, once: new OnceFilter(store.db), logger, leaseMs: config.jobLeaseMs });
     const apps = new AppService(store.db);
-    const files = new FileService({ db: store.db, signer, storage: new LocalStorage(path.join(config.dataDir, 'files')), publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit });
+    const storage = config.s3 ? new S3Storage(config.s3) : new LocalStorage(path.join(config.dataDir, 'files'));
+    const files = new FileService({ db: store.db, signer, storage, publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit });
     // A sync is one transaction, so it cannot renew a lease while it runs: its lease is long.
     const syncs = new SyncService({ db: store.db, files, apps, leaseMs: config.jobLeaseMs * 15, logger });
     const jobLoop = new JobLoop({ jobs, runner, scheduler: new Scheduler({ db: store.db, jobs }), dispatcher, logger, onTick: () => syncs.resumeExpired() });
@@ -169,6 +171,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       async close() {
         await jobLoop.stop();
         await syncs.idle();
+        if (storage instanceof S3Storage) storage.destroy();
         await outbound.close();
         await store.close();
       },
