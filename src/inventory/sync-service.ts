@@ -44,7 +44,19 @@ export class SyncService {
   readonly #running = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: { db: Kysely<Database>; files: FileService; apps: AppService; leaseMs: number; logger?: Logger },
+    private readonly deps: {
+      db: Kysely<Database>;
+      files: FileService;
+      apps: AppService;
+      leaseMs: number;
+      /**
+       * true on PostgreSQL: the lease is renewed on another pooled connection while the sync's
+       * transaction runs. SQLite has one connection (held by that transaction) and one server
+       * process, so there a sync left running is resumed when the process starts instead.
+       */
+      heartbeat: boolean;
+      logger?: Logger;
+    },
   ) {}
 
   async start(teamId: string, input: { idFile: number | string; idAppAccount: string }): Promise<SyncWire> {
@@ -85,6 +97,18 @@ export class SyncService {
   }
 
   async #run(row: SyncsTable): Promise<void> {
+    const beat = this.deps.heartbeat
+      ? setInterval(() => {
+          void this.deps.db
+            .updateTable('syncs')
+            .set({ lease_until: new Date(Date.now() + this.deps.leaseMs).toISOString() })
+            .where('id', '=', row.id)
+            .where('attempt', '=', row.attempt)
+            .where('status', '=', 'running')
+            .execute()
+            .catch(() => undefined);
+        }, Math.max(500, Math.floor(this.deps.leaseMs / 3)))
+      : undefined;
     try {
       const file = await this.deps.files.get(row.team_id, row.file_id);
       const outcome = await applySync(this.deps.db, { syncId: row.id, teamId: row.team_id, appAccountId: row.app_account_id, source: await this.deps.files.open(file) });
@@ -93,6 +117,8 @@ export class SyncService {
     } catch (error) {
       this.deps.logger?.error({ err: error, sync: row.id }, 'sync failed');
       await this.#finish(row, 'failed', {}, [], 'The sync failed on our side; it was rolled back and can be started again.');
+    } finally {
+      if (beat) clearInterval(beat);
     }
   }
 
@@ -108,10 +134,15 @@ export class SyncService {
     await this.deps.db.updateTable('app_accounts').set({ last_sync_time: finishedAt, last_sync_status: status }).where('id', '=', row.app_account_id).execute();
   }
 
-  /** Claims syncs whose process died (lease expired) and runs them again. */
-  async resumeExpired(): Promise<number> {
+  /**
+   * Claims syncs whose process died and runs them again: those whose lease expired, or — when
+   * the embedded store starts (`all`) — every sync left running, since no other process exists.
+   */
+  async resumeExpired(options: { all?: boolean } = {}): Promise<number> {
     const now = new Date();
-    const stale = await this.deps.db.selectFrom('syncs').selectAll().where('status', '=', 'running').where('lease_until', '<', now.toISOString()).limit(10).execute();
+    let query = this.deps.db.selectFrom('syncs').selectAll().where('status', '=', 'running');
+    if (!options.all) query = query.where('lease_until', '<', now.toISOString());
+    const stale = await query.limit(10).execute();
     let resumed = 0;
     for (const row of stale) {
       const claimed = await this.deps.db

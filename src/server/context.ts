@@ -136,8 +136,8 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     const apps = new AppService(store.db);
     const storage = config.s3 ? new S3Storage(config.s3) : new LocalStorage(path.join(config.dataDir, 'files'));
     const files = new FileService({ db: store.db, signer, storage, publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit });
-    // A sync is one transaction, so it cannot renew a lease while it runs: its lease is long.
-    const syncs = new SyncService({ db: store.db, files, apps, leaseMs: config.jobLeaseMs * 15, logger });
+    // PostgreSQL renews a sync's lease from another connection; SQLite resumes left-over syncs at start.
+    const syncs = new SyncService({ db: store.db, files, apps, leaseMs: store.kind === 'postgres' ? config.jobLeaseMs : 24 * 3600_000, heartbeat: store.kind === 'postgres', logger });
     const jobLoop = new JobLoop({ jobs, runner, scheduler: new Scheduler({ db: store.db, jobs }), dispatcher, logger, onTick: () => syncs.resumeExpired() });
     // What uses a connection: its saved exports and imports, the flows using those, and their groups.
     connections.addDependencyProvider(async (teamId, connectionId) => {

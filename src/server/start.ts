@@ -38,6 +38,8 @@ export async function startServer(config: Config, print: (line: string) => void 
   }
   // This process also runs flows (jobs and schedules) unless it is an API-only process.
   if (config.runJobs) context.jobLoop.start();
+  // Embedded store: one process, so a sync left running by a crash is resumed now.
+  if (context.store.kind === 'sqlite') void context.syncs.resumeExpired({ all: true });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ store: context.store.description, publicUrl: config.publicUrl, docs: `${config.publicUrl}/docs` }, `Switchyard listening on port ${port}`);
