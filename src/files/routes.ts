@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import multipart from '@fastify/multipart';
 import type { Readable } from 'node:stream';
+import { fail } from '../errors.js';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../server/schemas.js';
 import type { FileService } from './service.js';
@@ -7,8 +9,43 @@ import type { FileService } from './service.js';
 const TAGS = ['files'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
-/** Steps 1 and 4 of the file sync (API key needed). */
-export const fileApiRoutes: FastifyPluginAsyncTypebox<{ service: FileService }> = async (app, { service }) => {
+/** Steps 1 and 4 of the file sync (API key needed), and the one-call upload for small files. */
+export const fileApiRoutes: FastifyPluginAsyncTypebox<{ service: FileService; maxUploadBytes: number }> = async (app, { service, maxUploadBytes }) => {
+  await app.register(multipart, { limits: { files: 1, fields: 10, fileSize: maxUploadBytes } });
+
+  app.post(
+    '/files/upload',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Upload a file in one call (multipart)',
+        description: 'Steps 1–4 at once for small files: multipart/form-data with a `file` part and a `type` field (customIntegrationData). Answers the file id.',
+        consumes: ['multipart/form-data'],
+        response: { 200: Type.Object({ id: Type.Number() }), ...errors, 413: ErrorResponse },
+      },
+    },
+    async (request) => {
+      if (!request.isMultipart()) throw fail('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a `file` part and a `type` field.');
+      let stored: { filePath: string } | undefined;
+      let type: string | undefined;
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          if (part.fieldname !== 'file' || stored) {
+            part.file.resume();
+            continue;
+          }
+          stored = await service.uploadDirect(request.principal.teamId, part.filename, part.mimetype, part.file);
+          if (part.file.truncated) throw fail('BODY_TOO_LARGE', `The upload is larger than the limit of ${maxUploadBytes} bytes (SWITCHYARD_UPLOAD_LIMIT).`);
+        } else if (part.fieldname === 'type' && typeof part.value === 'string') {
+          type = part.value;
+        }
+      }
+      const details = [...(stored ? [] : [{ field: 'file', message: 'is required' }]), ...(type ? [] : [{ field: 'type', message: 'is required (customIntegrationData)' }])];
+      if (details.length > 0 || !stored || !type) throw fail('VALIDATION_FAILED', 'The form needs a `file` part and a `type` field.', details);
+      return service.register(request.principal.teamId, stored.filePath, type);
+    },
+  );
+
   app.get(
     '/files/url',
     {

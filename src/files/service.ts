@@ -103,6 +103,28 @@ export class FileService {
     }
   }
 
+  /**
+   * Steps 1–4 in one call for small files (`POST /v1.0/files/upload`): stores the stream under a
+   * fresh path and registers it. The caller checks the type after the whole form was read.
+   */
+  async uploadDirect(teamId: string, name: string, contentType: string, body: Readable): Promise<{ filePath: string; size: number }> {
+    const file = safeFileName(name);
+    if (!file) throw fail('VALIDATION_FAILED', 'The file part needs a file name (no slashes, at most 200 characters).', [{ field: 'file', message: 'has no valid file name' }]);
+    const filePath = `${randomUUID()}/${file}`;
+    try {
+      const { size } = await this.deps.storage.put(`${teamId}/${filePath}`, body, { maxBytes: this.deps.maxUploadBytes, contentType: mediaType(contentType) || 'application/octet-stream' });
+      const now = new Date().toISOString();
+      await this.deps.db
+        .insertInto('uploads')
+        .values({ token_id: randomBytes(16).toString('hex'), team_id: teamId, path: filePath, content_type: mediaType(contentType) || 'application/octet-stream', expires_at: now, used_at: now, size })
+        .execute();
+      return { filePath, size };
+    } catch (error) {
+      if (error instanceof TooLargeError) throw new AppError('BODY_TOO_LARGE', `The upload is larger than the limit of ${this.deps.maxUploadBytes} bytes (SWITCHYARD_UPLOAD_LIMIT).`);
+      throw error;
+    }
+  }
+
   /** Registers an uploaded file (step 4); the same path twice gives the same id. */
   async register(teamId: string, filePath: string, type: string): Promise<{ id: number }> {
     const existing = await this.deps.db.selectFrom('files').select('id').where('team_id', '=', teamId).where('path', '=', filePath).executeTakeFirst();

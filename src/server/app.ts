@@ -109,7 +109,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   await app.register(
     async (v10) => {
       v10.addHook('onRequest', apiKeyAuth(context.store));
-      await v10.register(fileApiRoutes, { service: context.files });
+      await v10.register(fileApiRoutes, { service: context.files, maxUploadBytes: config.uploadLimit });
       await v10.register(inventoryRoutes, { apps: context.apps });
       await v10.register(syncRoutes, { service: context.syncs });
       await v10.register(insightRoutes, { queries: new InventoryQueries(context.store.db), apps: context.apps });

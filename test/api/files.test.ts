@@ -105,3 +105,29 @@ describe('file sync steps 1–4', () => {
     expect(server.logs()).not.toContain(token);
   });
 });
+
+describe('POST /v1.0/files/upload (multipart, steps 1–4 at once)', () => {
+  const form = (parts: { file?: string; name?: string; type?: string }) => {
+    const data = new FormData();
+    if (parts.file !== undefined) data.append('file', new Blob([parts.file], { type: 'application/json' }), parts.name ?? 'users.json');
+    if (parts.type !== undefined) data.append('type', parts.type);
+    return fetch(`${server.url}/v1.0/files/upload`, { method: 'POST', headers: { authorization: `Bearer ${server.adminKey}` }, body: data });
+  };
+
+  it('stores the file and answers an id a sync can use', async () => {
+    const res = await form({ file: PAYLOAD, type: 'customIntegrationData' });
+    expect(res.status).toBe(200);
+    const { id } = (await res.json()) as { id: number };
+    const stored = await server.context.files.get(server.team.id, id);
+    expect(stored).toMatchObject({ type: 'customIntegrationData', size: Buffer.byteLength(PAYLOAD) });
+  });
+
+  it('names a missing part, refuses a file over the limit, and needs an API key', async () => {
+    const missing = await form({ file: PAYLOAD });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(await missing.json())).toContain('type');
+    expect((await form({ file: 'x'.repeat(5000), type: 'customIntegrationData' })).status).toBe(413);
+    const noKey = await fetch(`${server.url}/v1.0/files/upload`, { method: 'POST', body: new FormData() });
+    expect(noKey.status).toBe(401);
+  });
+});
