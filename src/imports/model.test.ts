@@ -56,3 +56,13 @@ describe('planImport', () => {
     });
   });
 });
+
+describe('integration-form imports', () => {
+  it('refuses upsert and ignore rules it cannot honour instead of ignoring them', async () => {
+    const { checkImportModel } = await import('./model.js');
+    const checked = checkImportModel({ resource: 'contacts', method: 'create', ignoreExisting: true }, 'integration');
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.details).toContainEqual(expect.objectContaining({ field: 'ignoreExisting' }));
+    expect(checkImportModel({ resource: 'contacts', method: 'create' }, 'integration').ok).toBe(true);
+  });
+});

@@ -155,6 +155,12 @@ export function importModelProblems(model: ImportModel): ErrorDetail[] {
     details.push({ field: forms[1] ?? 'http', message: forms.length === 0 ? 'is required (or rest, or resource)' : `cannot be combined with ${forms[0]}` });
   }
   if (model.resource === undefined && model.method !== undefined) details.push({ field: 'method', message: 'is only allowed with resource' });
+  if (model.resource !== undefined) {
+    // The integration form writes through the resource method as it is: refuse what it would silently ignore.
+    for (const field of ['existingLookup', 'ignoreExisting', 'ignoreMissing'] as const) {
+      if (model[field] !== undefined) details.push({ field, message: 'is not supported with resource (integration imports); use the http form for upserts and ignore rules' });
+    }
+  }
   const target = model.http ?? model.rest;
   const form = model.http ? 'http' : 'rest';
   if (!target) return details;
