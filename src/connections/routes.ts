@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Actor, AuditSource } from '../audit/repository.js';
-import { fail } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../server/cursor.js';
 import { ErrorResponse } from '../server/schemas.js';
 import { Connection, ConnectionInput } from './model.js';
 import type { ConnectionService } from './service.js';
@@ -83,16 +83,6 @@ export function actorOf(request: FastifyRequest): Actor {
   const header = request.headers['x-switchyard-source'];
   const source: AuditSource = header === 'ui' || header === 'cli' ? header : 'api';
   return { principal: request.principal, source };
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f]{24}$/.test(id)) throw fail('INVALID_CURSOR');
-  return id;
 }
 
 /** The connections API of seeds 003/004, under /v1. */

@@ -186,7 +186,8 @@ function guardedConnector(policy: OutboundPolicy, timeoutMs: number): buildConne
 
 // Keeps only allowed addresses so a name resolving to both public and private records
 // (a rebinding trick) can only ever reach the public ones; refuses when none is left.
-function guardedLookup(policy: OutboundPolicy): LookupFunction {
+// Shared by every outbound transport (undici here, node:http agents in oauth2/client.ts).
+export function guardedLookup(policy: OutboundPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '');

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { fail } from '../errors.js';
+import { decodeCursor, encodeCursor, UUID } from '../server/cursor.js';
 import { ErrorResponse } from '../server/schemas.js';
 import { IntegrationConfig } from './definition.js';
 import type { IntegrationService } from './service.js';
@@ -69,15 +69,6 @@ const IdParams = Type.Object({ id: Type.String() });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const TAGS = ['integrations'];
 
-function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
-}
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw fail('INVALID_CURSOR');
-  return id;
-}
-
 /** `/integration` (seed 002's contract, snake_case). */
 export const integrationRoutes: FastifyPluginAsyncTypebox<{ service: IntegrationService }> = async (app, { service }) => {
   app.post(
@@ -107,7 +98,7 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ service: Integration
       const limit = request.query.limit ?? 100;
       const rows = await service.list(request.principal.teamId, {
         limit: limit + 1,
-        ...(request.query.next_cursor ? { after: decodeCursor(request.query.next_cursor) } : {}),
+        ...(request.query.next_cursor ? { after: decodeCursor(request.query.next_cursor, UUID) } : {}),
         ...(request.query.category ? { category: request.query.category } : {}),
       });
       const page = rows.slice(0, limit);

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { listAudit } from '../audit/repository.js';
 import { actorOf } from '../connections/routes.js';
-import { fail } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../server/cursor.js';
 import type { ExportModel } from '../exports/model.js';
 import type { FlowService } from '../flows/service.js';
 import type { ImportModel } from '../imports/model.js';
@@ -32,12 +32,6 @@ interface CrudSpec<T> {
   wire(item: T): Record<string, unknown>;
 }
 
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f]{24}$/.test(id)) throw fail('INVALID_CURSOR');
-  return id;
-}
-
 /** The same five routes (+ audit) for each saved noun: list, create, get, replace, delete. */
 function crud<T>(spec: CrudSpec<T>, store: Store, publicUrl: string): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -51,7 +45,7 @@ function crud<T>(spec: CrudSpec<T>, store: Store, publicUrl: string): FastifyPlu
       if (rows.length > limit && last) {
         const next = new URL(`/v1${spec.path}`, publicUrl);
         next.searchParams.set('limit', String(limit));
-        next.searchParams.set('cursor', Buffer.from(last.id).toString('base64url'));
+        next.searchParams.set('cursor', encodeCursor(last.id));
         reply.header('link', `<${next.toString()}>; rel="next"`);
       }
       return page.map((item) => spec.wire(item));

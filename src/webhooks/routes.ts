@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { fail } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../server/cursor.js';
 import { ErrorResponse } from '../server/schemas.js';
 import { type IncomingWebhook, normalizeHeaders, WEBHOOK_BODY_LIMIT, type WebhookService } from './service.js';
 
@@ -29,16 +29,6 @@ const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f]{24}$/.test(id)) throw fail('INVALID_CURSOR');
-  return id;
-}
 
 function incoming(request: { params: { integration: string; connection: string }; headers: Record<string, string | string[] | undefined>; query: unknown }): Omit<IncomingWebhook, 'rawBody'> {
   return {

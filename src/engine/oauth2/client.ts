@@ -1,11 +1,10 @@
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type AccessToken, AuthorizationCode, ClientCredentials, type ModuleOptions } from 'simple-oauth2';
 import type { OAuth2Config } from '../../integrations/definition.js';
-import { OutboundBlockedError } from '../http-client.js';
+import { guardedLookup, OutboundBlockedError } from '../http-client.js';
 import type { OutboundPolicy } from '../outbound-policy.js';
 
 /** A token as Switchyard stores it; `raw` is the token endpoint's whole answer. */
@@ -272,21 +271,6 @@ function guardConnection(policy: OutboundPolicy, options: { host?: string | null
   if (isIP(host) === 0) return undefined;
   const verdict = policy.check(host);
   return verdict.allowed ? undefined : new OutboundBlockedError(verdict);
-}
-
-// The same rule as the OutboundClient's connector: keep only allowed addresses, refuse when none is left.
-function guardedLookup(policy: OutboundPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '');
-      const allowed = addresses.filter((entry) => policy.check(entry.address, hostname).allowed);
-      const first = allowed[0];
-      if (first !== undefined) return options.all ? callback(null, allowed) : callback(null, first.address, first.family);
-      const verdict = policy.check(addresses[0]?.address ?? '', hostname);
-      const noAddress = Object.assign(new Error(`No address found for ${hostname}`), { code: 'ENOTFOUND', hostname });
-      callback(verdict.allowed ? noAddress : new OutboundBlockedError(verdict), '');
-    });
-  };
 }
 
 type ConnectCallback = (err: Error | null, stream: Duplex) => void;
