@@ -19,7 +19,9 @@ export const fileApiRoutes: FastifyPluginAsyncTypebox<{ service: FileService; ma
       schema: {
         tags: TAGS,
         summary: 'Upload a file in one call (multipart)',
-        description: 'Steps 1–4 at once for small files: multipart/form-data with a `file` part and a `type` field (customIntegrationData). Answers the file id.',
+        description:
+          'Steps 1–4 at once for small files: multipart/form-data with a `file` part and a `type` field (customIntegrationData). Answers the file id. ' +
+          'A text/csv file part may come with a `columns` field: a JSON object of payload field → column header.',
         consumes: ['multipart/form-data'],
         response: { 200: Type.Object({ id: Type.Number() }), ...errors, 413: ErrorResponse },
       },
@@ -28,6 +30,7 @@ export const fileApiRoutes: FastifyPluginAsyncTypebox<{ service: FileService; ma
       if (!request.isMultipart()) throw fail('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a `file` part and a `type` field.');
       let stored: { filePath: string } | undefined;
       let type: string | undefined;
+      let columnsText: string | undefined;
       for await (const part of request.parts()) {
         if (part.type === 'file') {
           if (part.fieldname !== 'file' || stored) {
@@ -38,11 +41,13 @@ export const fileApiRoutes: FastifyPluginAsyncTypebox<{ service: FileService; ma
           if (part.file.truncated) throw fail('BODY_TOO_LARGE', `The upload is larger than the limit of ${maxUploadBytes} bytes (SWITCHYARD_UPLOAD_LIMIT).`);
         } else if (part.fieldname === 'type' && typeof part.value === 'string') {
           type = part.value;
+        } else if (part.fieldname === 'columns' && typeof part.value === 'string') {
+          columnsText = part.value;
         }
       }
       const details = [...(stored ? [] : [{ field: 'file', message: 'is required' }]), ...(type ? [] : [{ field: 'type', message: 'is required (customIntegrationData)' }])];
       if (details.length > 0 || !stored || !type) throw fail('VALIDATION_FAILED', 'The form needs a `file` part and a `type` field.', details);
-      return service.register(request.principal.teamId, stored.filePath, type);
+      return service.register(request.principal.teamId, stored.filePath, type, columnsText === undefined ? {} : { columns: parseColumnsField(columnsText) });
     },
   );
 
@@ -66,14 +71,33 @@ export const fileApiRoutes: FastifyPluginAsyncTypebox<{ service: FileService; ma
       schema: {
         tags: TAGS,
         summary: 'Register an uploaded file',
-        description: 'Gives the id a sync takes; 404 when nothing was uploaded at that path.',
-        body: Type.Object({ path: Type.String({ minLength: 1, maxLength: 400 }), type: Type.String({ description: 'customIntegrationData' }) }, { additionalProperties: false }),
+        description: 'Gives the id a sync takes; 404 when nothing was uploaded at that path. A CSV file (text/csv) has its header checked here (400 naming the missing column).',
+        body: Type.Object(
+          {
+            path: Type.String({ minLength: 1, maxLength: 400 }),
+            type: Type.String({ description: 'customIntegrationData' }),
+            columns: Type.Optional(
+              Type.Record(Type.String(), Type.String(), { description: 'CSV files only: payload field → the header of the column holding it, e.g. {"email": "E-mail address"}.' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ id: Type.Number() }), ...errors },
       },
     },
-    async (request) => service.register(request.principal.teamId, request.body.path, request.body.type),
+    async (request) =>
+      service.register(request.principal.teamId, request.body.path, request.body.type, request.body.columns === undefined ? {} : { columns: request.body.columns }),
   );
 };
+
+/** The multipart `columns` field: a JSON object as text. */
+function parseColumnsField(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw fail('VALIDATION_FAILED', 'columns must be a JSON object of payload field → column header, e.g. {"email":"E-mail"}.', [{ field: 'columns', message: 'is not valid JSON' }]);
+  }
+}
 
 /** Step 3: `PUT <upload URL>` with the raw body; the signed token in the URL is the only credential. */
 export const uploadRoutes: FastifyPluginAsyncTypebox<{ service: FileService }> = async (app, { service }) => {

@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { TokenSigner } from '../crypto/signed-token.js';
 import { AppError, fail } from '../errors.js';
+import { checkColumnMapping, isCsvContentType } from '../inventory/csv/columns.js';
+import { checkCsvHeader } from '../inventory/csv/header.js';
 import type { Database, FilesTable } from '../store/schema.js';
 import { type FileStorage, TooLargeError } from './storage.js';
 
@@ -125,8 +127,11 @@ export class FileService {
     }
   }
 
-  /** Registers an uploaded file (step 4); the same path twice gives the same id. */
-  async register(teamId: string, filePath: string, type: string): Promise<{ id: number }> {
+  /**
+   * Registers an uploaded file (step 4); the same path twice gives the same id. A CSV file's header
+   * is checked here against its column mapping, so a missing column is a 400 now, not a failed sync.
+   */
+  async register(teamId: string, filePath: string, type: string, options: { columns?: unknown } = {}): Promise<{ id: number }> {
     const existing = await this.deps.db.selectFrom('files').select('id').where('team_id', '=', teamId).where('path', '=', filePath).executeTakeFirst();
     if (existing) return { id: Number(existing.id) };
     let upload = await this.deps.db
@@ -147,6 +152,7 @@ export class FileService {
       }
     }
     if (!upload) throw fail('FILE_NOT_FOUND', `Nothing was uploaded at path "${filePath}"; upload to the URL from GET /v1.0/files/url first.`);
+    const columns = await this.#csvColumns(teamId, filePath, upload.content_type, options.columns);
     const row: FilesTable = {
       id: newFileId(),
       team_id: teamId,
@@ -156,9 +162,23 @@ export class FileService {
       size: Number(upload.size),
       storage_key: `${teamId}/${filePath}`,
       created_at: new Date().toISOString(),
+      columns,
     };
     await this.deps.db.insertInto('files').values(row).execute();
     return { id: Number(row.id) };
+  }
+
+  /** The stored column mapping of a CSV file (checked against its header); null for other files. */
+  async #csvColumns(teamId: string, filePath: string, contentType: string, columns: unknown): Promise<string | null> {
+    if (!isCsvContentType(contentType)) {
+      if (columns !== undefined) throw fail('VALIDATION_FAILED', `columns is only for CSV files (text/csv); this file was uploaded as ${contentType}.`, [{ field: 'columns', message: 'is only for text/csv files' }]);
+      return null;
+    }
+    const mapping = checkColumnMapping(columns);
+    if (!mapping.ok) throw fail('VALIDATION_FAILED', `Invalid columns: ${mapping.details.map((d) => `${d.field} ${d.message}`).join('; ')}.`, mapping.details);
+    const header = await checkCsvHeader(await this.deps.storage.open(`${teamId}/${filePath}`), mapping.value);
+    if (!header.ok) throw fail('VALIDATION_FAILED', header.message, header.details);
+    return JSON.stringify(mapping.value);
   }
 
   async get(teamId: string, id: number | string): Promise<FilesTable> {

@@ -5,6 +5,8 @@ import type { FileService } from '../files/service.js';
 import { newId } from '../ids.js';
 import type { Database, SyncsTable } from '../store/schema.js';
 import type { AppService } from './apps.js';
+import { isCsvContentType } from './csv/columns.js';
+import { CsvFileError, csvSyncSource, formatCsvRowError, isCsvRowError } from './csv/transcode.js';
 import { formatRowError, type RowError } from './payload/validate.js';
 import { applySync, type SyncCounts } from './sync-apply.js';
 
@@ -27,7 +29,7 @@ function toWire(row: SyncsTable): SyncWire {
     idAppAccount: row.app_account_id,
     idFile: Number(row.file_id),
     counts: JSON.parse(row.counts) as Partial<SyncCounts>,
-    rowErrors: (JSON.parse(row.row_errors) as RowError[]).map((e) => ({ ...e, text: formatRowError(e) })),
+    rowErrors: (JSON.parse(row.row_errors) as RowError[]).map((e) => ({ ...e, text: isCsvRowError(e) ? formatCsvRowError(e) : formatRowError(e) })),
     error: row.error,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
@@ -111,10 +113,14 @@ export class SyncService {
       : undefined;
     try {
       const file = await this.deps.files.get(row.team_id, row.file_id);
-      const outcome = await applySync(this.deps.db, { syncId: row.id, teamId: row.team_id, appAccountId: row.app_account_id, source: await this.deps.files.open(file) });
+      // CSV files are read as the JSON payload they stand for (src/inventory/csv/), then named by line.
+      const csv = isCsvContentType(file.content_type) ? csvSyncSource(await this.deps.files.open(file), JSON.parse(file.columns ?? '{}') as Record<string, string>) : undefined;
+      const applied = await applySync(this.deps.db, { syncId: row.id, teamId: row.team_id, appAccountId: row.app_account_id, source: csv ? csv.stream : await this.deps.files.open(file) });
+      const outcome = csv ? csv.finish(applied) : applied;
       const status: SyncsTable['status'] = !outcome.ok ? 'failed' : outcome.counts.rowErrors > 0 ? 'partial' : 'success';
       await this.#finish(row, status, outcome.ok ? outcome.counts : {}, outcome.rowErrors, outcome.ok ? null : outcome.message);
     } catch (error) {
+      if (error instanceof CsvFileError) return await this.#finish(row, 'failed', {}, [], `The file cannot be read: ${error.message}`);
       this.deps.logger?.error({ err: error, sync: row.id }, 'sync failed');
       await this.#finish(row, 'failed', {}, [], 'The sync failed on our side; it was rolled back and can be started again.');
     } finally {

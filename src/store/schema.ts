@@ -262,6 +262,8 @@ export interface FilesTable {
   size: number;
   storage_key: string;
   created_at: string;
+  /** CSV files: the column mapping as JSON (`{"email":"E-mail"}`); null otherwise. */
+  columns: string | null;
 }
 
 export interface SyncsTable {
