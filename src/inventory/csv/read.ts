@@ -12,21 +12,29 @@ export type CsvRecord = { kind: 'record'; line: number; cells: string[] } | { ki
  */
 export async function* readCsvRecords(source: Readable): AsyncGenerator<CsvRecord> {
   const parser = parse({ bom: true, info: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true, skip_empty_lines: true });
-  const skipped: CsvRecord[] = [];
+  // Parse errors are raised as soon as the parser meets them, possibly ahead of records still
+  // buffered in the stream: they wait here and come out in line order.
+  const skipped: Array<{ lines: number; error: CsvError }> = [];
   // csv-parse counts a CRLF inside a quoted field as two lines; `drift` takes those back out.
   let drift = 0;
   let lastEnd = 0;
   let lastEmpty = 0;
+  const flushSkipped = function* (before: number): Generator<CsvRecord> {
+    while (skipped.length > 0 && (skipped[0] as { lines: number }).lines < before) {
+      const { lines, error } = skipped.shift() as { lines: number; error: CsvError };
+      const end = Math.max(lines - drift, lastEnd + 1);
+      yield { kind: 'error', line: lastEnd + 1, message: describeCsvError(error, end) };
+      lastEnd = end;
+    }
+  };
   parser.on('skip', (error: CsvError) => {
-    const end = Number((error as CsvError & { lines?: number }).lines ?? lastEnd + 1) - drift;
-    skipped.push({ kind: 'error', line: lastEnd + 1, message: describeCsvError(error, end) });
-    lastEnd = Math.max(end, lastEnd + 1);
+    skipped.push({ lines: Number((error as CsvError & { lines?: number }).lines ?? 0), error });
   });
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-      yield* skipped.splice(0);
+      yield* flushSkipped(item.info.lines);
       let crlf = 0;
       for (const cell of item.record) if (cell.includes('\r\n')) crlf += cell.split('\r\n').length - 1;
       drift += crlf;
@@ -36,7 +44,7 @@ export async function* readCsvRecords(source: Readable): AsyncGenerator<CsvRecor
       lastEmpty = item.info.empty_lines;
       yield { kind: 'record', line, cells: item.record };
     }
-    yield* skipped.splice(0);
+    yield* flushSkipped(Number.POSITIVE_INFINITY);
   } finally {
     source.unpipe(parser);
     if (!source.destroyed) source.destroy();
