@@ -103,6 +103,23 @@ export const ExistingLookup = Type.Object(
 );
 export type ExistingLookup = Static<typeof ExistingLookup>;
 
+export const INVENTORY_MODES = ['upsert', 'replace'] as const;
+
+/** The switchyard-inventory target: records become users of one of the team's app accounts. */
+export const InventoryImport = Type.Object(
+  {
+    idAppAccount: Type.String({ minLength: 1, maxLength: 100, description: "An app account of the flow's team (/v1.0/app-accounts)." }),
+    mode: Type.Optional(
+      Type.Enum([...INVENTORY_MODES], {
+        description:
+          'upsert (default): each record adds or updates a user. replace: as upsert, and when a run completes, the users of the account that no record of the run named are marked removed.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'The switchyard-inventory target: write mapped records as inventory users; needs no connection.' },
+);
+export type InventoryImport = Static<typeof InventoryImport>;
+
 const Passthrough = (description: string) => Type.Optional(Type.Unknown({ description }));
 
 export const ImportModel = Type.Object(
@@ -118,8 +135,9 @@ export const ImportModel = Type.Object(
     ignoreMissing: Type.Optional(Type.Boolean({ description: 'Skip records the lookup does not find (only update existing ones).' })),
     resource: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Integration form: the resource of the connection's integration." })),
     method: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Integration form: the resource method that writes (e.g. create).' })),
+    inventory: Type.Optional(InventoryImport),
   },
-  { additionalProperties: false, description: 'What to write: exactly one of http, rest or resource.' },
+  { additionalProperties: false, description: 'What to write: exactly one of http, rest, resource or inventory.' },
 );
 export type ImportModel = Static<typeof ImportModel>;
 
@@ -134,12 +152,15 @@ const checkSchema = compileChecker<ImportModel>(createAjv('strict'), ImportModel
  *
  * @example checkImportModel({ rest: { relativeURI: ['/system/v1/heartbeat'], method: ['PUT'] } }) // { ok: true, value: … }
  */
-export function checkImportModel(input: unknown, connectionType?: string): ImportCheck {
+export function checkImportModel(input: unknown, connectionType?: string | null): ImportCheck {
   const checked = checkSchema(input);
   if (!checked.ok) return invalid(checked.details);
   const details = importModelProblems(checked.value);
-  if (connectionType !== undefined) {
+  // null: a saved import without a connection, which only the inventory form may be.
+  if (connectionType === null && !checked.value.inventory) details.push({ field: '_connectionId', message: 'is required: the connection it runs through' });
+  if (connectionType !== undefined && connectionType !== null) {
     const model = checked.value;
+    if (model.inventory) details.push({ field: '_connectionId', message: 'must be left out: the inventory form writes into Switchyard, not through a connection' });
     if (model.rest && connectionType !== 'rest') details.push({ field: 'rest', message: `needs a connection of type "rest" (this one is "${connectionType}"); use http` });
     if (model.http && connectionType === 'integration') details.push({ field: 'http', message: 'is for http and rest connections; use resource' });
     if (model.resource && connectionType !== 'integration') details.push({ field: 'resource', message: 'needs a connection of type "integration"' });
@@ -150,11 +171,17 @@ export function checkImportModel(input: unknown, connectionType?: string): Impor
 /** The cross-field rules of a schema-valid model; `runImport` refuses a model that breaks them. */
 export function importModelProblems(model: ImportModel): ErrorDetail[] {
   const details: ErrorDetail[] = [];
-  const forms = (['http', 'rest', 'resource'] as const).filter((form) => model[form] !== undefined);
+  const forms = (['http', 'rest', 'resource', 'inventory'] as const).filter((form) => model[form] !== undefined);
   if (forms.length !== 1) {
     details.push({ field: forms[1] ?? 'http', message: forms.length === 0 ? 'is required (or rest, or resource)' : `cannot be combined with ${forms[0]}` });
   }
   if (model.resource === undefined && model.method !== undefined) details.push({ field: 'method', message: 'is only allowed with resource' });
+  if (model.inventory !== undefined) {
+    // Users are matched by email: there is nothing to look up and nothing to skip.
+    for (const field of ['existingLookup', 'ignoreExisting', 'ignoreMissing'] as const) {
+      if (model[field] !== undefined) details.push({ field, message: 'is not supported with inventory: users are matched by email' });
+    }
+  }
   if (model.resource !== undefined) {
     // The integration form writes through the resource method as it is: refuse what it would silently ignore.
     for (const field of ['existingLookup', 'ignoreExisting', 'ignoreMissing'] as const) {

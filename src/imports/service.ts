@@ -67,12 +67,27 @@ export class ImportService {
     };
   }
 
-  /** Compiles the model's mapping once; dynamic lookups go through the same connection, cached per run. */
-  compile(connection: StoredConnection, model: ImportModel): CompiledMapping | undefined {
+  /**
+   * Compiles the model's mapping once; dynamic lookups go through the same connection, cached per
+   * run. Without a connection (the inventory form) a dynamic lookup fails the record that uses it.
+   */
+  compile(connection: StoredConnection | undefined, model: ImportModel): CompiledMapping | undefined {
     const spec = { ...(model.mapping === undefined ? {} : { mapping: model.mapping }), ...(model.mappings === undefined ? {} : { mappings: model.mappings }), ...(model.lookups === undefined ? {} : { lookups: model.lookups }) };
     if (Object.keys(spec).length === 0) return undefined;
     const checked = checkSpec(spec);
     if (!checked.ok) throw new AppError('VALIDATION_FAILED', 'Invalid mapping: see details.', checked.details.map((d) => ({ ...d, field: `import.${d.field}` })));
+    if (!connection) {
+      try {
+        return compileMapping(checked.value, {
+          dynamicLookup: async (lookup) => {
+            throw new Error(`lookup "${lookup.name}" needs a connection to call; an inventory import has none (use a static lookup)`);
+          },
+        });
+      } catch (error) {
+        if (error instanceof MappingError) throw fail('MAPPING_INVALID', `Invalid mapping: ${error.message}`, [{ field: `import.${error.field}`, message: error.message }]);
+        throw error;
+      }
+    }
     const send = this.send(connection);
     try {
       return compileMapping(checked.value, {

@@ -4,6 +4,7 @@ import type { ExportService } from '../exports/service.js';
 import type { ExportModel } from '../exports/model.js';
 import type { FlowService } from '../flows/service.js';
 import type { ImportModel } from '../imports/model.js';
+import { InventoryTarget } from '../inventory/flow-target.js';
 import type { CompiledMapping } from '../mapping/index.js';
 import type { ImportService } from '../imports/service.js';
 import type { ImportResult } from '../imports/results.js';
@@ -37,6 +38,8 @@ export interface RunnerDeps {
   imports: ImportService;
   connections: ConnectionService;
   once: OnceFilter;
+  /** The switchyard-inventory target (imports of the `inventory` form). */
+  inventory: InventoryTarget;
   logger?: Logger;
   leaseMs?: number;
 }
@@ -78,6 +81,8 @@ export class FlowRunner {
         current = next;
         if (outcome === 'done') {
           const status = current.counts.failed > 0 ? 'partial' : 'success';
+          // Before the final status: a crash in between completes again (idempotent) on the next claim.
+          await this.#completeInventories(current, status);
           if (await this.deps.jobs.finish(current, status, current.counts)) await this.#advanceDeltas(current);
           return;
         }
@@ -86,6 +91,19 @@ export class FlowRunner {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.logger?.warn({ job: job.id, err: error }, 'flow job failed');
       await this.deps.jobs.finish(job, 'failed', (await this.deps.jobs.get(job.teamId, job.id))?.counts ?? job.counts, message);
+    }
+  }
+
+  /** After the last page: inventory targets learn the run is complete ("replace" marks absent users removed). */
+  async #completeInventories(job: Job, status: 'success' | 'partial'): Promise<void> {
+    const flow = await this.deps.flows.getFlow(job.teamId, job.flowId);
+    let readEverything: boolean | undefined;
+    for (const processor of flow.pageProcessors) {
+      const target = await this.deps.savedImports.get(job.teamId, processor._importId);
+      if (!target.model.inventory) continue;
+      readEverything ??= (await Promise.all(flow.pageGenerators.map((g) => this.deps.savedExports.get(job.teamId, g._exportId)))).every((e) => (e.model.type ?? 'all') === 'all');
+      const removed = await this.deps.inventory.completeRun(job.teamId, target.model.inventory, InventoryTarget.marker(job.id), { status, readEverything });
+      this.deps.logger?.info({ job: job.id, import: target.id, removed }, 'inventory run completed');
     }
   }
 
@@ -150,7 +168,8 @@ export class FlowRunner {
   /** Maps and writes records through one import; every outcome is noted so a re-run skips it. */
   async #write(job: Job, target: SavedModel<ImportModel>, items: Array<{ key: string; record: unknown }>): Promise<{ imported: number; failed: number; ignored: number; results: ImportResult[] }> {
     if (items.length === 0) return { imported: 0, failed: 0, ignored: 0, results: [] };
-    const connection = await this.deps.connections.get(job.teamId, target.connectionId);
+    const inventory = target.model.inventory;
+    const connection = inventory ? undefined : await this.deps.connections.get(job.teamId, target.connectionId);
     // One compiled mapping per import per run: it also holds the run's dynamic-lookup cache.
     const cacheKey = `${job.id}:${target.id}`;
     let compiled = this.#compiled.get(cacheKey);
@@ -160,10 +179,12 @@ export class FlowRunner {
       if (this.#compiled.size > 200) this.#compiled.delete(this.#compiled.keys().next().value as string);
     }
     const mapped = await this.deps.imports.map(compiled.mapping, items.map((i) => i.record));
-    const results = await this.deps.imports.write(connection, target.model, mapped, {
-      resourceId: target.id,
-      idempotencyKey: (i) => `${job.id}:${target.id}:${items[i]?.key ?? i}`,
-    });
+    const results = inventory
+      ? await this.deps.inventory.write(job.teamId, inventory, mapped, InventoryTarget.marker(job.id))
+      : await this.deps.imports.write(connection!, target.model, mapped, {
+          resourceId: target.id,
+          idempotencyKey: (i) => `${job.id}:${target.id}:${items[i]?.key ?? i}`,
+        });
     let imported = 0;
     let failed = 0;
     let ignored = 0;

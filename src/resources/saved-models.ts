@@ -11,12 +11,13 @@ import type { Database, SavedModelTable } from '../store/schema.js';
 export type ModelCheck<T> = { ok: true; value: T } | { ok: false; code: string; message: string; details: ErrorDetail[] };
 
 /** The wire shape of a saved export or import: the model's own fields beside `_id` and friends. */
-export type SavedWire = Record<string, unknown> & { _id: string; name: string; _connectionId: string; createdAt: string; lastModified: string };
+export type SavedWire = Record<string, unknown> & { _id: string; name: string; _connectionId?: string; createdAt: string; lastModified: string };
 
 export interface SavedModel<T> {
   id: string;
   teamId: string;
   name: string;
+  /** '' for an import that runs through no connection (the inventory form). */
   connectionId: string;
   model: T;
   /** Run state kept between runs (a delta export's lastExportDateTime). */
@@ -38,8 +39,13 @@ export class SavedModels<T extends object> {
       table: 'exports' | 'imports';
       kind: 'export' | 'import';
       notFound: ErrorCode;
-      check: (model: unknown, connectionType: string) => ModelCheck<T>;
+      /** `connectionType` is null when the body has no `_connectionId` (only with `connectionOptional`). */
+      check: (model: unknown, connectionType: string | null) => ModelCheck<T>;
       connections: ConnectionService;
+      /** Imports: a model may run through no connection (the check decides which models may). */
+      connectionOptional?: boolean;
+      /** Checks a model's references to other team objects (an inventory import's app account). */
+      checkReferences?: (teamId: string, model: T) => Promise<ErrorDetail[]>;
     },
   ) {}
 
@@ -57,7 +63,7 @@ export class SavedModels<T extends object> {
   }
 
   toWire(saved: SavedModel<T>): SavedWire {
-    return { _id: saved.id, name: saved.name, _connectionId: saved.connectionId, ...saved.model, createdAt: saved.createdAt, lastModified: saved.lastModified };
+    return { _id: saved.id, name: saved.name, ...(saved.connectionId === '' ? {} : { _connectionId: saved.connectionId }), ...saved.model, createdAt: saved.createdAt, lastModified: saved.lastModified };
   }
 
   async get(teamId: string, id: string): Promise<SavedModel<T>> {
@@ -81,11 +87,12 @@ export class SavedModels<T extends object> {
     const { name, _connectionId: connectionId, ...model } = record;
     const details: ErrorDetail[] = [];
     if (typeof name !== 'string' || name.trim() === '') details.push({ field: 'name', message: 'is required' });
-    if (typeof connectionId !== 'string') details.push({ field: '_connectionId', message: 'is required: the connection it runs through' });
+    const noConnection = connectionId === undefined && this.deps.connectionOptional === true;
+    if (typeof connectionId !== 'string' && !noConnection) details.push({ field: '_connectionId', message: 'is required: the connection it runs through' });
     if (details.length > 0) throw fail('VALIDATION_FAILED', `Invalid ${this.deps.kind}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}.`, details);
-    let connectionType: string;
+    let connectionType: string | null = null;
     try {
-      connectionType = (await this.deps.connections.get(teamId, connectionId as string)).type;
+      if (!noConnection) connectionType = (await this.deps.connections.get(teamId, connectionId as string)).type;
     } catch (error) {
       if (error instanceof AppError && error.code === 'CONNECTION_NOT_FOUND') {
         throw fail('VALIDATION_FAILED', `Invalid ${this.deps.kind}: _connectionId is not a connection of your team.`, [{ field: '_connectionId', message: 'is not a connection of your team' }]);
@@ -94,7 +101,9 @@ export class SavedModels<T extends object> {
     }
     const checked = this.deps.check(model, connectionType);
     if (!checked.ok) throw new AppError(checked.code === 'EXPORT_UNSUPPORTED' ? 'EXPORT_UNSUPPORTED' : 'VALIDATION_FAILED', checked.message, checked.details);
-    return { name: (name as string).trim(), connectionId: connectionId as string, model: checked.value };
+    const references = (await this.deps.checkReferences?.(teamId, checked.value)) ?? [];
+    if (references.length > 0) throw fail('VALIDATION_FAILED', `Invalid ${this.deps.kind}: ${references.map((d) => `${d.field} ${d.message}`).join('; ')}.`, references);
+    return { name: (name as string).trim(), connectionId: noConnection ? '' : (connectionId as string), model: checked.value };
   }
 
   async create(teamId: string, actor: Actor, body: unknown): Promise<SavedModel<T>> {

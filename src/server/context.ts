@@ -13,6 +13,7 @@ import { ConnectService } from '../connect/service.js';
 import { ExportService } from '../exports/service.js';
 import { FileService } from '../files/service.js';
 import { AppService } from '../inventory/apps.js';
+import { InventoryTarget, inventoryReferences } from '../inventory/flow-target.js';
 import { SyncService } from '../inventory/sync-service.js';
 import { LocalStorage } from '../files/storage.js';
 import { S3Storage } from '../files/s3-storage.js';
@@ -102,12 +103,13 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     const integrationCalls = new IntegrationCalls({ repo: connections.repo, integrations, connector, upstream });
     connections.useIntegrationCalls(integrationCalls);
     const signer = new TokenSigner(resolved.key);
+    const apps = new AppService(store.db);
     const savedExports = new SavedModels<ExportModel>({
       db: store.db,
       table: 'exports',
       kind: 'export',
       notFound: 'EXPORT_NOT_FOUND',
-      check: (model, type) => checkExportModel(model, type),
+      check: (model, type) => checkExportModel(model, type ?? undefined),
       connections,
     });
     const savedImports = new SavedModels<ImportModel>({
@@ -123,6 +125,9 @@ export async function openContext(config: Config, logger: Logger, options: { sto
         return problems.length === 0 ? checked : { ok: false, code: 'VALIDATION_FAILED', message: `Invalid mapping: ${problems[0]?.field} ${problems[0]?.message}.`, details: problems };
       },
       connections,
+      // The switchyard-inventory target (src/inventory/flow-target.ts) runs through no connection.
+      connectionOptional: true,
+      checkReferences: (teamId, model) => inventoryReferences(apps, teamId, model),
     });
     const flows = new FlowService({ db: store.db });
     const exportService = new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)), box });
@@ -132,8 +137,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
         ? new PgBossDispatcher({ connectionString: config.databaseUrl, schema: `${store.schema ?? 'public'}_boss`.replace(/^public_boss$/, 'pgboss'), logger })
         : new LocalDispatcher();
     const jobs = new JobRepository(store.db, (jobId, trx) => dispatcher.announce(jobId, trx));
-    const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, once: new OnceFilter(store.db), logger, leaseMs: config.jobLeaseMs });
-    const apps = new AppService(store.db);
+    const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, once: new OnceFilter(store.db), logger, leaseMs: config.jobLeaseMs, inventory: new InventoryTarget({ db: store.db, apps }) });
     const storage = config.s3 ? new S3Storage(config.s3) : new LocalStorage(path.join(config.dataDir, 'files'));
     const files = new FileService({ db: store.db, signer, storage, publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit });
     // PostgreSQL renews a sync's lease from another connection; SQLite resumes left-over syncs at start.
