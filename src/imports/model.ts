@@ -181,6 +181,13 @@ export function importModelProblems(model: ImportModel): ErrorDetail[] {
     for (const field of ['existingLookup', 'ignoreExisting', 'ignoreMissing'] as const) {
       if (model[field] !== undefined) details.push({ field, message: 'is not supported with inventory: users are matched by email' });
     }
+    // A dynamic lookup calls the import's connection, and this form has none.
+    const lookups = Array.isArray(model.lookups) ? (model.lookups as unknown[]) : [];
+    lookups.forEach((lookup, i) => {
+      if (typeof lookup === 'object' && lookup !== null && ('relativeURI' in lookup || 'resource' in lookup)) {
+        details.push({ field: `lookups.${i}`, message: 'is a dynamic lookup, which needs a connection to call; an inventory import has none (use a static lookup with map)' });
+      }
+    });
   }
   if (model.resource !== undefined) {
     // The integration form writes through the resource method as it is: refuse what it would silently ignore.
