@@ -57,6 +57,24 @@ describe('file sync on S3-compatible storage', () => {
     expect(sync.body.sync).toMatchObject({ status: 'success', counts: { users: 2, licenses: 1, licenseUsers: 1 } });
   });
 
+  it('takes a CSV file: its header is read from the bucket at registration, and it syncs', async () => {
+    const upload = async (csv: string) => {
+      const url = await server.request<{ uploadFileParameters: { url: string; filePath: string } }>('GET', '/v1.0/files/url?name=users.csv&type=text/csv');
+      const put = await fetch(url.body.uploadFileParameters.url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body: csv });
+      expect(put.status).toBe(200);
+      return url.body.uploadFileParameters.filePath;
+    };
+    const refused = await server.request<{ error: { details: Array<{ field: string }> } }>('POST', '/v1.0/files', { path: await upload('Name\r\nann\r\n'), type: 'customIntegrationData' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0]?.field).toBe('columns.email');
+    const file = await server.request<{ id: number }>('POST', '/v1.0/files', { path: await upload('Mail,licenseName\r\ncsv@example.com,Pro\r\n'), type: 'customIntegrationData', columns: { email: 'Mail' } });
+    expect(file.status, file.text).toBe(200);
+    const started = await server.request<{ sync: { id: string } }>('PUT', '/v1.0/services/sync/custom', { idFile: file.body.id, idAppAccount: accountId });
+    await server.context.syncs.idle();
+    const sync = await server.request<{ sync: { status: string; counts: Record<string, number> } }>('GET', `/v1.0/services/sync/custom/${started.body.sync.id}`);
+    expect(sync.body.sync).toMatchObject({ status: 'success', counts: { users: 1, licenses: 1, licenseUsers: 1 } });
+  });
+
   it('binds the presigned URL to the content type and carries no body checksum', async () => {
     const url = await server.request<{ uploadFileParameters: { url: string } }>('GET', '/v1.0/files/url?name=users.json&type=application/json');
     const params = new URL(url.body.uploadFileParameters.url).searchParams;
