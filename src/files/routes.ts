@@ -37,7 +37,9 @@ export const fileApiRoutes: FastifyPluginAsyncTypebox<{ service: FileService; ma
             part.file.resume();
             continue;
           }
-          stored = await service.uploadDirect(request.principal.teamId, part.filename, part.mimetype, part.file);
+          // curl -F file=@users.csv sends application/octet-stream: a .csv name says what it is.
+          const mimetype = /^application\/octet-stream$/i.test(part.mimetype) && /\.csv$/i.test(part.filename) ? 'text/csv' : part.mimetype;
+          stored = await service.uploadDirect(request.principal.teamId, part.filename, mimetype, part.file);
           if (part.file.truncated) throw fail('BODY_TOO_LARGE', `The upload is larger than the limit of ${maxUploadBytes} bytes (SWITCHYARD_UPLOAD_LIMIT).`);
         } else if (part.fieldname === 'type' && typeof part.value === 'string') {
           type = part.value;

@@ -114,6 +114,14 @@ describe('CSV sync files', () => {
     expect(result).toMatchObject({ status: 'success', counts: { users: 1 } });
     expect((await state(account)).users).toEqual([expect.objectContaining({ email: 'zoe@example.com', first_name: 'Zoe' })]);
 
+    // Sent as application/octet-stream (what curl -F does) with a .csv name: read as CSV.
+    const generic = new FormData();
+    generic.set('type', 'customIntegrationData');
+    generic.set('file', new Blob(['email,firstName\nyan@example.com,Yan\n'], { type: 'application/octet-stream' }), 'people.csv');
+    const octet = await fetch(`${server.url}/v1.0/files/upload`, { method: 'POST', headers: { authorization: `Bearer ${server.adminKey}` }, body: generic });
+    expect(octet.status).toBe(200);
+    expect(await sync(((await octet.json()) as { id: number }).id, account)).toMatchObject({ status: 'success', counts: { users: 1, removedUsers: 1 } });
+
     const bad = new FormData();
     bad.set('type', 'customIntegrationData');
     bad.set('columns', '{not json');
