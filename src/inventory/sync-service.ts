@@ -120,7 +120,7 @@ export class SyncService {
       const status: SyncsTable['status'] = !outcome.ok ? 'failed' : outcome.counts.rowErrors > 0 ? 'partial' : 'success';
       await this.#finish(row, status, outcome.ok ? outcome.counts : {}, outcome.rowErrors, outcome.ok ? null : outcome.message);
     } catch (error) {
-      if (error instanceof CsvFileError) return await this.#finish(row, 'failed', {}, [], `The file cannot be read: ${error.message}`);
+      if (error instanceof CsvFileError) return await this.#finish(row, 'failed', {}, error.rowErrors, `The file cannot be read: ${error.message}`);
       this.deps.logger?.error({ err: error, sync: row.id }, 'sync failed');
       await this.#finish(row, 'failed', {}, [], 'The sync failed on our side; it was rolled back and can be started again.');
     } finally {

@@ -208,7 +208,12 @@ describe('CSV sync files', () => {
     const account = await anAccount('header only');
     await syncCsv('email\nkeep@example.com\n', account);
     const result = await syncCsv('email,firstName\r\n', account);
-    expect(result).toMatchObject({ status: 'failed', error: 'The file cannot be read: The CSV file has a header but no readable data row; at least one user is required.' });
+    expect(result).toMatchObject({ status: 'failed', error: 'The file cannot be read: The CSV file has a header but no data row; at least one user is required.' });
+    expect((await state(account)).users).toEqual([expect.objectContaining({ email: 'keep@example.com', removed_at: null })]);
+    // Rows that are all unreadable: the sync fails and says why, row by row.
+    const unreadable = await syncCsv('email,firstName\nann@example.com\nbob@example.com,Bob,extra\n', account);
+    expect(unreadable).toMatchObject({ status: 'failed', error: "The file cannot be read: None of the CSV file's data rows could be read (2 row errors); at least one user is required." });
+    expect(unreadable.rowErrors.map((e) => e.text)).toEqual(['line 2: has 1 field; the header has 2', 'line 3: has 3 fields; the header has 2']);
     expect((await state(account)).users).toEqual([expect.objectContaining({ email: 'keep@example.com', removed_at: null })]);
   });
 

@@ -122,7 +122,8 @@ describe('csvSyncSource', () => {
 
   it('fails the whole file on a header without email and on a file without rows', async () => {
     await expect(transcode('name\nx\n')).rejects.toBeInstanceOf(CsvFileError);
-    await expect(transcode('email\n')).rejects.toThrow('no readable data row');
+    await expect(transcode('email\n')).rejects.toThrow('has a header but no data row');
+    await expect(transcode('email,x\na@example.com\n')).rejects.toMatchObject({ rowErrors: [{ line: 2, message: 'has 1 field; the header has 2' }] });
     await expect(transcode('')).rejects.toThrow('The CSV file is empty');
   });
 });

@@ -11,7 +11,11 @@ import { readCsvRecords } from './read.js';
 
 /** The CSV file as a whole cannot be synced (no header, a header without an email column). */
 export class CsvFileError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The rows reported before the file was given up (each unreadable row, when none was readable). */
+    readonly rowErrors: CsvRowError[] = [],
+  ) {
     super(message);
     this.name = 'CsvFileError';
   }
@@ -129,7 +133,10 @@ export function csvSyncSource(source: Readable, mapping: ColumnMapping): CsvSync
         if (entry.bufferBytes >= SPILL_BYTES) await spill(entry);
       }
       if (!layout) throw new CsvFileError('The CSV file is empty; its first line must be the header (email, firstName, lastName, …).');
-      if (users === 0) throw new CsvFileError('The CSV file has a header but no readable data row; at least one user is required.');
+      if (users === 0) {
+        if (errorCount === 0) throw new CsvFileError('The CSV file has a header but no data row; at least one user is required.');
+        throw new CsvFileError(`None of the CSV file's data rows could be read (${errorCount} row error${errorCount === 1 ? '' : 's'}); at least one user is required.`, errors.slice());
+      }
       yield '],"licenses":[';
       let first = true;
       for (const entry of licenses.values()) {
