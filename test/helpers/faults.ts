@@ -94,9 +94,9 @@ export interface ChaosSource {
 
 /**
  * `GET /records?page=N` (1-based; past the end an empty page) of `total` records `{ id, n, name }`
- * in pages of `pageSize`, failing at `rate` (seeded).
+ * in pages of `pageSize`, failing at `rate` (seeded); good pages take `delayMs` (a slow API).
  */
-export async function startChaosSource(options: { total: number; pageSize: number; rate: number; seed: number }): Promise<ChaosSource> {
+export async function startChaosSource(options: { total: number; pageSize: number; rate: number; seed: number; delayMs?: number }): Promise<ChaosSource> {
   let pick = faultPicker(options.rate, options.seed);
   const faults = new Map<FaultKind, number>();
   const hung = new Set<http.ServerResponse>();
@@ -111,7 +111,8 @@ export async function startChaosSource(options: { total: number; pageSize: numbe
     if (fault) faults.set(fault, (faults.get(fault) ?? 0) + 1);
     if (misbehave(fault, req, res, body, hung)) return;
     served++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    if (options.delayMs) setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(body), options.delayMs);
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   });
   server.keepAliveTimeout = 30_000;
   const port = await listen(server);
