@@ -140,7 +140,7 @@ export interface RecordingTarget {
 
 /**
  * `POST /contacts` with a JSON array of `{ ref }` (or one object): applies each record (counted
- * by `ref`) and answers an aligned array of `{ id }`. Fails at `rate` (seeded): faults *before*
+ * by `ref`, as `scope:ref` when posted to `/scope/contacts`) and answers an aligned array of `{ id }`. Fails at `rate` (seeded): faults *before*
  * applying (429, 5xx, reset, timeout: nothing applied) and faults *after* applying (reset or
  * garbage: applied, but the caller cannot know). With `idempotency`, a repeated Idempotency-Key
  * is answered as a replay and not applied again, as payment-style APIs do.
@@ -171,7 +171,12 @@ export async function startRecordingTarget(options: { rate: number; seed: number
         replays++;
       } else {
         if (typeof key === 'string') keys.add(key);
-        for (const record of batch) applied.set(record.ref, (applied.get(record.ref) ?? 0) + 1);
+        // A path before /contacts (e.g. /f3/contacts) scopes the refs: one target serves many flows.
+        const scope = (req.url ?? '').replace(/\/contacts.*$/, '').replace(/^\//, '');
+        for (const record of batch) {
+          const id = scope ? `${scope}:${record.ref}` : record.ref;
+          applied.set(id, (applied.get(id) ?? 0) + 1);
+        }
       }
       if (late) {
         const kind = after() < 0.5 ? 'applied-then-reset' : 'applied-then-garbage';
