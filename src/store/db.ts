@@ -103,6 +103,12 @@ export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
     provider: { getMigrations: async () => migrations },
     ...(store.kind === 'postgres' && store.schema ? { migrationTableSchema: store.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  return error === undefined ? { results: results ?? [] } : { error, results: results ?? [] };
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined) return { results: results ?? [] };
+    // Kysely's introspection lists the tables of every schema; another deployment (or test)
+    // dropping its schema at that instant fails it with 3F000. Nothing was migrated yet: retry.
+    if (attempt < 3 && (error as { code?: unknown }).code === '3F000') continue;
+    return { error, results: results ?? [] };
+  }
 }

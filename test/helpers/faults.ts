@@ -23,12 +23,22 @@ export function seeded(seed: number): () => number {
 export type FaultKind = '429' | '500' | '502' | '503' | 'reset' | 'timeout' | 'garbage' | 'truncated';
 export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '502', '503', 'reset', 'timeout', 'garbage', 'truncated'];
 
-/** Draws "no fault" with probability 1 - rate, else one of `kinds` uniformly. */
+/**
+ * Draws "no fault" with probability 1 - rate; a fault takes the next kind of a seeded shuffle of
+ * `kinds`, round robin, so any `kinds.length` faults in a row cover every kind (a test that
+ * asserts each kind happened does not depend on luck).
+ */
 export function faultPicker(rate: number, seed: number, kinds: readonly FaultKind[] = FAULT_KINDS): () => FaultKind | undefined {
   const random = seeded(seed);
+  const order = [...kinds];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as FaultKind, order[i] as FaultKind];
+  }
+  let next = 0;
   return () => {
     if (random() >= rate) return undefined;
-    return kinds[Math.floor(random() * kinds.length)];
+    return order[next++ % order.length];
   };
 }
 
