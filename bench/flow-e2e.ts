@@ -8,14 +8,16 @@ import { sql } from 'kysely';
 import { compileMapping, type ImportMappingSpec } from '../src/mapping/index.js';
 import { startTestServer, type TestServer } from '../test/helpers/server.js';
 import { type BenchResult, compare, describeEnvironment, formatResult, interleave, round } from './lib/measure.js';
+import { type BenchStore, benchStores, onStore } from './lib/stores.js';
 
 /**
  * Flow end to end: TOTAL records read from a local upstream (page-number paging, PAGE_SIZE per
  * page, stops on the first empty page) and written to a local target in arrays of BATCH_SIZE,
- * through a real Switchyard server (HTTP API, embedded SQLite store, job loop, FlowRunner,
+ * through a real Switchyard server (HTTP API, job loop, FlowRunner,
  * ExportService, mapping, ImportService) — against a plain hand-written loop that fetches the
  * same pages and POSTs the same mapped batches to the same target with the global fetch.
- * Everything (upstream, target, server, baseline) runs in this one process, interleaved.
+ * Everything (upstream, target, server, baseline) runs in this one process, interleaved. Runs on
+ * the embedded SQLite store, then on PostgreSQL when reachable (bench/lib/stores.ts).
  *
  *   npx tsx bench/flow-e2e.ts                      # the benchmark
  *   FLOW_E2E_SECTIONS=1 npx tsx bench/flow-e2e.ts  # plus where one Switchyard run spends its time
@@ -387,30 +389,24 @@ async function sections(server: TestServer, flowId: string, target: Target): Pro
   ];
 }
 
-/** What the runs left in the store: job_records rows (one per record per run) and the SQLite files. */
+/** What the runs left in the store: job_records rows (one per record per run) and its size on disk. */
 async function storeFootprint(server: TestServer, runs: number): Promise<string> {
   const { rows } = await sql<{ n: number }>`select count(*) as n from job_records`.execute(server.context.store.db);
+  const count = Number(rows[0]?.n ?? 0).toLocaleString('en-US');
+  if (server.context.store.kind === 'postgres') {
+    const size = await sql<{ bytes: string }>`select coalesce(sum(pg_total_relation_size(c.oid)), 0)::text as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema() and c.relkind = 'r'`.execute(server.context.store.db);
+    return `store after ${runs} flow runs: ${count} job_records rows (one per record per run, never pruned), schema tables ${(Number(size.rows[0]?.bytes ?? 0) / 1024 / 1024).toFixed(1)} MiB`;
+  }
   const dir = server.storeEnv.dataDir;
   let bytes = 0;
   for (const name of await fs.readdir(dir)) if (name.startsWith('switchyard.db')) bytes += (await fs.stat(path.join(dir, name))).size;
-  return `store after ${runs} flow runs: ${Number(rows[0]?.n ?? 0).toLocaleString('en-US')} job_records rows (one per record per run, never pruned), SQLite files ${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `store after ${runs} flow runs: ${count} job_records rows (one per record per run, never pruned), SQLite files ${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 // ---------------------------------------------------------------- run
 
-export async function run(): Promise<BenchResult[]> {
-  const source = await startSource();
-  const target = await startTarget();
-  // The embedded SQLite store, whatever store the test suite is pointed at.
-  const storeKind = process.env.SWITCHYARD_TEST_STORE;
-  process.env.SWITCHYARD_TEST_STORE = 'sqlite';
-  let server: TestServer;
-  try {
-    server = await startTestServer({ SWITCHYARD_OUTBOUND_ALLOW: '127.0.0.0/8', LOG_LEVEL: 'warn' });
-  } finally {
-    if (storeKind === undefined) delete process.env.SWITCHYARD_TEST_STORE;
-    else process.env.SWITCHYARD_TEST_STORE = storeKind;
-  }
+async function onOneStore(store: BenchStore, source: Upstream, target: Target): Promise<BenchResult> {
+  const server = await onStore(store, () => startTestServer({ SWITCHYARD_OUTBOUND_ALLOW: '127.0.0.0/8', LOG_LEVEL: 'warn' }));
   try {
     const flowId = await createFlow(server, source, target);
 
@@ -421,11 +417,12 @@ export async function run(): Promise<BenchResult[]> {
       throw new Error(`the hand mapping differs from the import mapping: ${JSON.stringify(first)} vs ${JSON.stringify(mapByHand(aRecord(12_345)))}`);
     }
 
+    const storeName = store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     const started = performance.now();
     const [plain, flow] = await interleave(
       [
         { label: 'plain fetch loop', run: plainLoop(source, target) },
-        { label: 'Switchyard flow (API → job loop → SQLite)', run: flowRun(server, flowId, target) },
+        { label: `Switchyard flow (API → job loop → ${storeName})`, run: flowRun(server, flowId, target) },
       ],
       { runs: RUNS, warmup: WARMUP, expectedRecords: TOTAL },
     );
@@ -437,9 +434,21 @@ export async function run(): Promise<BenchResult[]> {
     ];
     notes.push(await storeFootprint(server, WARMUP + RUNS));
     if (process.env.FLOW_E2E_SECTIONS) notes.push(...(await sections(server, flowId, target)));
-    return [compare('flow-e2e (vs plain fetch loop)', plain, flow, GOAL, notes)];
+    return compare(`flow-e2e ${store} (vs plain fetch loop)`, plain, flow, GOAL, notes);
   } finally {
     await server.close();
+  }
+}
+
+/** The flow on the embedded store, then on PostgreSQL when it is reachable (bench/lib/stores.ts). */
+export async function run(): Promise<BenchResult[]> {
+  const source = await startSource();
+  const target = await startTarget();
+  try {
+    const results: BenchResult[] = [];
+    for (const store of await benchStores('flow-e2e')) results.push(await onOneStore(store, source, target));
+    return results;
+  } finally {
     await target.close();
     await source.close();
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BenchResult, describeEnvironment, environment, formatResult } from './lib/measure.js';
+import { skipped } from './lib/stores.js';
 
 /**
  * Runs every benchmark module `bench/*.ts` that exports `run(): Promise<BenchResult[]>`, one after
@@ -9,6 +10,7 @@ import { type BenchResult, describeEnvironment, environment, formatResult } from
  *
  *   npm run bench                  # all
  *   npm run bench -- engine        # only modules whose file name contains "engine"
+ *   npm run bench:api              # one benchmark alone, printed (results files untouched)
  *
  * A missed goal is reported, not an error: benchmarks inform, they do not gate (a ratio on a busy
  * CI machine is still a ratio, but one noisy run should not fail a build). A benchmark that throws
@@ -46,14 +48,17 @@ for (const file of files) {
   }
 }
 
-await fs.writeFile(path.join(here, 'results.json'), `${JSON.stringify({ environment: env, results, failures }, null, 2)}\n`);
+await fs.writeFile(path.join(here, 'results.json'), `${JSON.stringify({ environment: env, results, failures, skipped }, null, 2)}\n`);
 await fs.writeFile(path.join(here, 'results.md'), markdown(results, failures));
 console.log(`\nwrote bench/results.json and bench/results.md (${results.length} results${failures.length ? `, ${failures.length} failed` : ''})`);
 if (failures.length > 0) process.exitCode = 1;
 
 function markdown(list: BenchResult[], failed: typeof failures): string {
-  const side = (s: BenchResult['baseline']) => `${s.label}: ${s.recordsPerSec.toLocaleString('en-US')} rec/s (${s.medianMs} ms; RSS peak ${s.peakRssMiB} MiB, +${s.rssGrowthMiB} in a run)`;
-  const rows = list.map((r) => `| ${r.name} | ${side(r.baseline)} | ${side(r.candidate)} | ${r.ratio.toFixed(3)} | ${r.goal ?? '—'} | ${r.pass === undefined ? '—' : r.pass ? 'yes' : '**no**'} |`);
+  const side = (s: BenchResult['baseline'], unit = 'rec/s') =>
+    s.latency
+      ? `${s.label}: ${s.recordsPerSec.toLocaleString('en-US')} ${unit}, p50 ${s.latency.p50Ms} ms, p99 ${s.latency.p99Ms} ms`
+      : `${s.label}: ${s.recordsPerSec.toLocaleString('en-US')} ${unit} (${s.medianMs} ms; RSS peak ${s.peakRssMiB} MiB, +${s.rssGrowthMiB} in a run)`;
+  const rows = list.map((r) => `| ${r.name} | ${side(r.baseline, r.unit)} | ${side(r.candidate, r.unit)} | ${r.ratio.toFixed(3)} | ${r.goal ?? '—'} | ${r.pass === undefined ? '—' : r.pass ? 'yes' : '**no**'} |`);
   const notes = list.flatMap((r) => (r.notes ?? []).map((n) => `- ${r.name}: ${n}`));
   return [
     '# Benchmark results',
@@ -61,11 +66,13 @@ function markdown(list: BenchResult[], failed: typeof failures): string {
     `Machine: ${describeEnvironment(env)}`,
     '',
     'ratio = candidate throughput / baseline throughput, both run interleaved in the same process (medians).',
+    'api and flow-e2e run on the embedded SQLite store and on PostgreSQL (a private schema); file-sync runs on SQLite (its goal is set on the embedded store); engine-paging and mapping touch no store.',
     '',
     '| benchmark | baseline | candidate | ratio | goal | pass |',
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     ...(notes.length ? ['', ...notes] : []),
+    ...(skipped.length ? ['', '## Skipped', '', ...skipped.map((s) => `- ${s}`)] : []),
     ...(failed.length ? ['', '## Failed', '', ...failed.map((f) => `- ${f.file}: ${f.error.split('\n')[0]}`)] : []),
     '',
   ].join('\n');

@@ -24,6 +24,8 @@ export interface SideStats {
   peakRssMiB: number;
   /** Highest (sampled RSS − RSS at the start of the run), in MiB: what one run itself pushed up. */
   rssGrowthMiB: number;
+  /** Load benchmarks (bench/api.ts): per-request latency percentiles, medians over the rounds. */
+  latency?: { p50Ms: number; p99Ms: number };
 }
 
 /** One benchmark's outcome: `ratio` = candidate throughput / baseline throughput (1 = as fast). */
@@ -37,6 +39,8 @@ export interface BenchResult {
   pass?: boolean;
   /** Free-form extra figures (section timings, request counts …). */
   notes?: string[];
+  /** What recordsPerSec counts: "rec/s" (default) or "req/s" (load benchmarks). */
+  unit?: 'rec/s' | 'req/s';
 }
 
 export interface Environment {
@@ -173,16 +177,17 @@ export function round(value: number, digits: number): number {
 }
 
 /** A one-line human summary of a side. */
-export function formatSide(side: SideStats): string {
-  return `${side.label}: ${side.medianMs} ms median (${side.minMs}–${side.maxMs}, n=${side.runs}), ${side.recordsPerSec.toLocaleString('en-US')} rec/s, peak RSS ${side.peakRssMiB} MiB (+${side.rssGrowthMiB})`;
+export function formatSide(side: SideStats, unit = 'rec/s'): string {
+  const latency = side.latency ? `, latency p50 ${side.latency.p50Ms} ms p99 ${side.latency.p99Ms} ms` : '';
+  return `${side.label}: ${side.medianMs} ms median (${side.minMs}–${side.maxMs}, n=${side.runs}), ${side.recordsPerSec.toLocaleString('en-US')} ${unit}${latency}, peak RSS ${side.peakRssMiB} MiB (+${side.rssGrowthMiB})`;
 }
 
 export function formatResult(result: BenchResult): string {
   const verdict = result.pass === undefined ? '' : result.pass ? ' PASS' : ' MISS';
   return [
     `${result.name}: ratio ${result.ratio}${result.goal ? ` (goal ${result.goal})` : ''}${verdict}`,
-    `  baseline  ${formatSide(result.baseline)}`,
-    `  candidate ${formatSide(result.candidate)}`,
+    `  baseline  ${formatSide(result.baseline, result.unit)}`,
+    `  candidate ${formatSide(result.candidate, result.unit)}`,
     ...(result.notes ?? []).map((note) => `  · ${note}`),
   ].join('\n');
 }

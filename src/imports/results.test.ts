@@ -27,6 +27,20 @@ describe('readWriteResponse', () => {
   });
 });
 
+describe('a 2xx whose JSON is truncated or garbled', () => {
+  it('fails the record (it may or may not have been written) instead of counting it imported', () => {
+    expect(readWriteResponse(plain, 201, Buffer.from('{"id": "a1", "na'))).toMatchObject({ statusCode: 201, errors: [{ code: 'IMPORT_RESPONSE_INVALID' }] });
+    expect(readBatchResponse(plain, 200, Buffer.from('[{"id": <html>'), 3)).toEqual(
+      Array(3).fill({ statusCode: 200, errors: [{ code: 'IMPORT_RESPONSE_INVALID', message: expect.stringContaining('not valid JSON') }] }),
+    );
+  });
+
+  it('still takes plain text and error statuses as before', () => {
+    expect(readBatchResponse(plain, 200, Buffer.from('accepted'), 2)).toEqual(Array(2).fill({ statusCode: 200, _json: 'accepted' }));
+    expect(readWriteResponse(plain, 502, Buffer.from('{"err'))).toMatchObject({ errors: [{ code: 'HTTP_502' }] });
+  });
+});
+
 describe('readBatchResponse', () => {
   it('lets a body without per-record array speak for every record', () => {
     expect(readBatchResponse(plain, 202, json({ queued: 2 }), 2)).toEqual([

@@ -15,7 +15,8 @@ export interface ImportResultOk {
  * - `IMPORT_REJECTED`: a 2xx whose errorPath has a value or whose successPath is not successful.
  * - `IMPORT_LOOKUP_FAILED`: existingLookup answered an error other than 404.
  * - `IMPORT_RESPONSE_INVALID` / `IMPORT_RESPONSE_MISSING`: a batch response without the
- *   per-record array at resourcePath, or with fewer entries than the batch had records.
+ *   per-record array at resourcePath, or with fewer entries than the batch had records; a 2xx
+ *   whose body starts like JSON but does not parse (truncated or garbled).
  * - `TEMPLATE_MISSING_VALUE` / `TEMPLATE_CONVERSION_FAILED` / `TEMPLATE_INVALID`: the record
  *   cannot be turned into a request (status 422).
  * - `IMPORT_REQUEST_FAILED` (or the thrown error's own code, e.g. OUTBOUND_BLOCKED): nothing came back (status 502 unless the error says).
@@ -52,11 +53,29 @@ export function parseBody(body: Buffer): unknown {
 }
 
 /**
+ * A 2xx whose body starts like JSON but does not parse: truncated or garbled on the way. The
+ * records may or may not have been written, so they are not counted as imported.
+ */
+function garbled(status: number, body: Buffer): ImportResultError | undefined {
+  if (status < 200 || status > 299) return undefined;
+  const text = body.toString('utf8').trim();
+  if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    return failure(status, 'IMPORT_RESPONSE_INVALID', `The API answered HTTP ${status} with a body that is not valid JSON (truncated or garbled); the record may or may not have been written.`);
+  }
+}
+
+/**
  * The result of one record's write.
  *
  * @example readWriteResponse(reading, 200, Buffer.from('{"_id":"5a1"}')) // { statusCode: 200, id: '5a1', _json: { _id: '5a1' } }
  */
 export function readWriteResponse(reading: ResponseReading, status: number, body: Buffer): ImportResult {
+  const broken = garbled(status, body);
+  if (broken) return broken;
   const json = parseBody(body);
   if (status < 200 || status > 299) return failure(status, `HTTP_${status}`, upstreamMessage(json, reading.errorPath) ?? `The API answered HTTP ${status}.`);
   const at = reading.resourcePath ? readDotPath(json, reading.resourcePath) : json;
@@ -74,6 +93,8 @@ export function readWriteResponse(reading: ResponseReading, status: number, body
 export function readBatchResponse(reading: ResponseReading, status: number, body: Buffer, size: number): ImportResult[] {
   const json = parseBody(body);
   const every = (result: ImportResult) => Array.from({ length: size }, () => result);
+  const broken = garbled(status, body);
+  if (broken) return every(broken);
   if (status < 200 || status > 299) return every(failure(status, `HTTP_${status}`, upstreamMessage(json, reading.errorPath) ?? `The API answered HTTP ${status}.`));
   const at = reading.resourcePath ? readDotPath(json, reading.resourcePath) : json;
   let items: unknown[];

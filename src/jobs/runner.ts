@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ConnectionService } from '../connections/service.js';
 import type { ExportService } from '../exports/service.js';
 import type { ExportModel } from '../exports/model.js';
+import type { OpenSource } from '../exports/paged-export.js';
 import type { FlowService } from '../flows/service.js';
 import type { ImportModel } from '../imports/model.js';
 import { InventoryTarget } from '../inventory/flow-target.js';
@@ -9,7 +10,9 @@ import type { CompiledMapping } from '../mapping/index.js';
 import type { ImportService } from '../imports/service.js';
 import type { ImportResult } from '../imports/results.js';
 import type { SavedModel, SavedModels } from '../resources/saved-models.js';
+import { isStoreUnavailable } from '../store/errors.js';
 import { deltaFilter, type OnceFilter } from './export-filters.js';
+import { isTransientPageError, PAGE_READ_ATTEMPTS, pageRetryDelayMs } from './page-retry.js';
 import { EMPTY_COUNTS, type Job, type JobCheckpoint, type JobCounts, type JobRepository, type NewJobError } from './repository.js';
 
 /** What kind of failure an error is (seed 004's classifications), from its code and status. */
@@ -88,9 +91,45 @@ export class FlowRunner {
         }
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.deps.logger?.warn({ job: job.id, err: error }, 'flow job failed');
+      await this.#failed(job, error);
+    }
+  }
+
+  /**
+   * A run that threw. A lost store connection is not the run's fault: it keeps its lease and its
+   * last checkpoint, and once the lease runs out a worker (this one, when the store is back)
+   * takes it over and resumes there. Anything else fails the run with its message. Never throws:
+   * a run's promise is not awaited by the loop, and a rejection would end the process.
+   */
+  async #failed(job: Job, error: unknown): Promise<void> {
+    if (isStoreUnavailable(error)) {
+      this.deps.logger?.warn({ job: job.id, err: error }, 'flow job lost the store; it resumes at its last checkpoint when its lease ends');
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.logger?.warn({ job: job.id, err: error }, 'flow job failed');
+    try {
       await this.deps.jobs.finish(job, 'failed', (await this.deps.jobs.get(job.teamId, job.id))?.counts ?? job.counts, message);
+    } catch (finishError) {
+      this.deps.logger?.error({ job: job.id, err: finishError }, 'could not mark the flow job failed; it is taken over when its lease ends');
+    }
+  }
+
+  /** Reads the page at `resume`; a transient failure (see isTransientPageError) reads it again, a few times. */
+  async #readPage(open: OpenSource, resume: unknown, jobId: string): Promise<{ records: unknown[]; next: unknown; done: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      const pages = open(resume);
+      try {
+        const first = await pages.next();
+        return first.done ? { records: [], next: undefined, done: true } : { records: first.value.records, next: first.value.next, done: false };
+      } catch (error) {
+        if (attempt >= PAGE_READ_ATTEMPTS || !isTransientPageError(error)) throw error;
+        const delay = pageRetryDelayMs(attempt);
+        this.deps.logger?.warn({ job: jobId, attempt, delayMs: delay, err: error }, 'page read failed; reading it again');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      } finally {
+        await pages.return(undefined).catch(() => undefined);
+      }
     }
   }
 
@@ -126,11 +165,9 @@ export class FlowRunner {
     const saved = await this.deps.savedExports.get(job.teamId, generator._exportId);
     const connection = await this.deps.connections.get(job.teamId, saved.connectionId);
     const delta = saved.model.type === 'delta' ? { lastExportDateTime: (saved.state.lastExportDateTime as string | undefined) ?? '1970-01-01T00:00:00.000Z', currentExportDateTime: cp.runStartedAt } : {};
-    const pages = this.deps.exports.source(connection, saved.model, { resourceId: saved.id, scope: delta })(cp.cp);
-    const first = await pages.next();
-    await pages.return(undefined);
-    const fetched = first.done ? [] : first.value.records;
-    const nextCp = first.done ? undefined : first.value.next;
+    const page = await this.#readPage(this.deps.exports.source(connection, saved.model, { resourceId: saved.id, scope: delta }), cp.cp, job.id);
+    const fetched = page.records;
+    const nextCp = page.done ? undefined : page.next;
     const records = await this.deps.once.filter(saved.id, saved.model, deltaFilter(saved.model, saved.state.lastExportDateTime as string | undefined)(fetched));
 
     const counts: JobCounts = { ...EMPTY_COUNTS, ...job.counts };

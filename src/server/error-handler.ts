@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from '../errors.js';
+import { isStoreUnavailable } from '../store/errors.js';
 import { validationDetails } from '../validation.js';
 
 /** The wire shape of every 4xx/5xx unless a seed's contract shows another for that endpoint. */
@@ -53,6 +54,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = statusOf(error);
     if (status === 400 && error instanceof SyntaxError) {
       return reply.status(400).send(errorBody('INVALID_JSON', `The request body is not valid JSON: ${error.message}`));
+    }
+    if (status >= 500 && isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'request failed: the store is not reachable');
+      return reply.status(503).header('retry-after', '1').send(errorBody('STORE_UNAVAILABLE', ERROR_CATALOGUE.STORE_UNAVAILABLE.message));
     }
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');

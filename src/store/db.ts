@@ -35,6 +35,19 @@ export function storeOptionsFromConfig(config: {
     : { kind: 'sqlite', file: path.join(config.dataDir, SQLITE_FILE_NAME) };
 }
 
+/**
+ * Keeps a lost PostgreSQL connection from ending the process. A client whose socket dies (server
+ * restart, failover, pg_terminate_backend, a network cut) emits 'error': the pool listens only
+ * while a client is idle, so a checked-out client's 'error' would be an uncaught exception. Its
+ * pending query fails anyway (that error reaches the caller: 503 STORE_UNAVAILABLE or a run left
+ * for takeover), and the pool drops the broken client when it is released.
+ */
+export function guardPool(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.kind === 'sqlite') {
     mkdirSync(path.dirname(options.file), { recursive: true });
@@ -64,8 +77,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     max: options.poolSize ?? 10,
     options: `-c search_path="${schema}"`,
   });
-  // An idle client that loses its server (restart, failover) emits here; without a listener it would crash the process.
-  pool.on('error', () => undefined);
+  guardPool(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(options.url);
   return {
@@ -91,6 +103,12 @@ export async function migrateToLatest(store: Store): Promise<MigrateOutcome> {
     provider: { getMigrations: async () => migrations },
     ...(store.kind === 'postgres' && store.schema ? { migrationTableSchema: store.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  return error === undefined ? { results: results ?? [] } : { error, results: results ?? [] };
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined) return { results: results ?? [] };
+    // Kysely's introspection lists the tables of every schema; another deployment (or test)
+    // dropping its schema at that instant fails it with 3F000. Nothing was migrated yet: retry.
+    if (attempt < 3 && (error as { code?: unknown }).code === '3F000') continue;
+    return { error, results: results ?? [] };
+  }
 }
