@@ -21,8 +21,10 @@ import { proxyRoutes } from '../proxy/routes.js';
 import { createAjv } from '../validation.js';
 import { webhookEventRoutes, webhookReceiverRoutes } from '../webhooks/routes.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandling } from './error-handler.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
+import { recordRoutes } from './route-table.js';
+import { refuseNulInUrl } from './text-guard.js';
 import { version } from './version.js';
 
 export interface BuildAppOptions {
@@ -48,6 +50,9 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
     // Request ids let a user quote a 500 back to an operator.
     requestIdHeader: false,
     genReqId: () => Math.random().toString(36).slice(2, 12),
+    // Errors raised before routing (bad percent-encoding, unparsable HTTP) get the error shape too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are validated strictly (wrong types are errors, not coerced); query and path are coerced from text.
@@ -63,7 +68,9 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
     return payload;
   });
 
+  recordRoutes(app);
   registerErrorHandling(app);
+  app.addHook('preValidation', refuseNulInUrl);
   await app.register(authDecorations);
   await registerOpenApi(app, config.publicUrl, version);
 
