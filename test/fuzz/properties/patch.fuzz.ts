@@ -32,7 +32,7 @@ const operation = fc.record(
 );
 
 /** The reference: RFC 6902 `replace` on an existing object member, written plainly. */
-function referenceReplace(doc: Doc, parts: string[], value: unknown): Doc {
+function referenceReplace(doc: Doc, parts: readonly string[], value: unknown): Doc {
   const copy = structuredClone(doc);
   let node = copy as Record<string, unknown>;
   parts.slice(0, -1).forEach((part) => (node = node[part] as Record<string, unknown>));
