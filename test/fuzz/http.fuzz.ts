@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, rawSocket, type RawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { json, startUpstream, type Upstream } from '../helpers/upstream.js';
-import { buildWorld, plantedSecrets, type World } from '../helpers/world.js';
+import { buildWorld, idFor, plantedSecrets, type World } from '../helpers/world.js';
 import { HOSTILE_QUERY_VALUES, HOSTILE_SEGMENTS, hostileAuthorizations, hostileBodies, LEAK_MARKERS, ODD_METHODS, TRAVERSAL_PATHS } from './http-cases.js';
 import { fuzzSettings } from './setup.js';
 
@@ -49,25 +49,6 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-/** A real id of the right type for a path parameter, so handlers run past their lookups. */
-function realValue(url: string, param: string): string {
-  if (url.startsWith('/v1/connections')) return world.restConnection;
-  if (url.startsWith('/v1/exports')) return world.exportId;
-  if (url.startsWith('/v1/imports')) return world.importId;
-  if (url.startsWith('/v1/integrations')) return world.flowGroup;
-  if (url.startsWith('/v1/jobs')) return world.job;
-  if (url.startsWith('/v1/flows')) return param === 'stepId' ? world.exportId : world.flow;
-  if (url.startsWith('/v1/catalog')) return 'github';
-  if (url.startsWith('/v1.0/apps')) return world.app;
-  if (url.startsWith('/v1.0/app-accounts')) return world.appAccount;
-  if (url.startsWith('/v1.0/services/sync')) return world.sync;
-  if (url.startsWith('/integration')) return world.definition;
-  if (url.startsWith('/proxy')) return param === 'resource' ? 'items' : 'list';
-  if (url.startsWith('/webhooks')) return param === 'integration' ? world.definition : world.integrationConnection;
-  if (url.startsWith('/v1/connections/:_id/debug')) return 'x';
-  return 'x';
-}
-
 function paramNames(url: string): string[] {
   return [...url.matchAll(/:([A-Za-z_]+)|\*/g)].map((m) => m[1] ?? '*');
 }
@@ -77,7 +58,7 @@ function fill(url: string, hostile?: { name: string; value: string }): string {
   return url.replace(/:([A-Za-z_]+)|\*/g, (_m, name: string | undefined) => {
     const key = name ?? '*';
     if (hostile && hostile.name === key) return hostile.value;
-    return key === '*' ? 'items' : encodeURIComponent(realValue(url, key));
+    return key === '*' ? 'items' : encodeURIComponent(idFor(world, url, key));
   });
 }
 

@@ -135,3 +135,30 @@ export async function buildWorld(server: TestServer, key: string, upstream: stri
     webhookEvent: delivered.body.id,
   };
 }
+
+/**
+ * The id of `world`'s object that a route's path parameter names (`/v1/exports/:_id` → its export),
+ * so a walk over the route table can call every route on real objects.
+ */
+export function idFor(world: World, url: string, param: string): string {
+  if (url.startsWith('/v1/connections/:_id/debug/:_resourceId') && param === '_resourceId') return '000000000000000000000000';
+  if (url.startsWith('/v1/connections')) return url.includes('webhook-events') ? world.integrationConnection : world.httpConnection;
+  if (url.startsWith('/v1/exports')) return world.exportId;
+  if (url.startsWith('/v1/imports')) return world.importId;
+  if (url.startsWith('/v1/integrations')) return world.flowGroup;
+  if (url.startsWith('/v1/jobs')) return world.job;
+  if (url.startsWith('/v1/flows')) return param === 'stepId' ? world.importId : world.flow;
+  if (url.startsWith('/v1/catalog')) return 'github';
+  if (url.startsWith('/v1.0/apps')) return world.app;
+  if (url.startsWith('/v1.0/app-accounts')) return world.appAccount;
+  if (url.startsWith('/v1.0/services/sync')) return world.sync;
+  if (url.startsWith('/integration')) return world.definition;
+  if (url.startsWith('/proxy')) return param === 'resource' ? 'items' : 'list';
+  if (url.startsWith('/webhooks')) return param === 'integration' ? world.definition : world.integrationConnection;
+  return 'x';
+}
+
+/** Fills a route pattern with `world`'s ids (`*` becomes `items`). */
+export function pathFor(world: World, url: string): string {
+  return url.replace(/:([A-Za-z_]+)|\*/g, (_m, name: string | undefined) => (name === undefined ? 'items' : encodeURIComponent(idFor(world, url, name))));
+}
