@@ -27,6 +27,8 @@ export interface World {
   httpConnection: string;
   definition: string;
   definitionName: string;
+  /** A definition with an OAuth2 client-credentials app (its client secret is planted). */
+  oauthDefinition: string;
   integrationConnection: string;
   exportId: string;
   importId: string;
@@ -78,7 +80,7 @@ export async function buildWorld(server: TestServer, key: string, upstream: stri
     }))
   ).id;
   // A second definition carrying an OAuth2 client secret (never used for calls, only stored and read back).
-  await created('oauth integration', call('POST', '/integration', {
+  const oauthDefinition = (await created('oauth integration', call<{ id: string }>('POST', '/integration', {
     name: `oauth_${tag}`,
     category: 'test',
     config: {
@@ -86,7 +88,7 @@ export async function buildWorld(server: TestServer, key: string, upstream: stri
       credentials: { format: 'oauth2_client_credentials', config: { client: { id: `client-${tag}`, secret: secrets.oauthClientSecret }, auth: { tokenHost: upstream, tokenPath: '/token' } } },
       resources: { items: { list: { method: 'get', path: '/items', response_path: 'items', pagination: null } } },
     },
-  }));
+  }))).id;
   const integrationConnection = (
     await created('integration connection', call<{ _id: string }>('POST', '/v1/connections', { type: 'integration', name: `int ${tag}`, _integrationId: definition, credentials: { api_key: secrets.apiKeyCredential } }))
   )._id;
@@ -121,6 +123,7 @@ export async function buildWorld(server: TestServer, key: string, upstream: stri
     httpConnection,
     definition,
     definitionName,
+    oauthDefinition,
     integrationConnection,
     exportId,
     importId,
