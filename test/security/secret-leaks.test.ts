@@ -29,6 +29,18 @@ function allSecrets(): string[] {
   return [...Object.values(secrets), ACCESS_TOKEN];
 }
 
+/** Every table of this test's store: SQLite's, or the PostgreSQL schema and its pg-boss schema. */
+async function storeTables(): Promise<Array<[string | undefined, string]>> {
+  const db = server.context.store.db;
+  if (server.storeEnv.kind === 'sqlite') {
+    const result = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
+    return result.rows.map((row) => [undefined, row.name]);
+  }
+  const schema = server.storeEnv.env.SWITCHYARD_DATABASE_SCHEMA!;
+  const result = await sql<{ table_schema: string; table_name: string }>`select table_schema, table_name from information_schema.tables where table_schema in (${schema}, ${`${schema}_boss`}) and table_type = 'BASE TABLE'`.execute(db);
+  return result.rows.map((row) => [row.table_schema, row.table_name]);
+}
+
 /** Records every request and answer (status, headers, body). */
 async function call(method: string, path: string, body?: unknown): Promise<ApiResponse> {
   const res = await server.request(method, path, body);
@@ -102,11 +114,9 @@ describe('planted secrets never come back', () => {
     const failing = await call('POST', '/v1/imports', { name: 'failing import', _connectionId: world.httpConnection, mapping: { fields: [{ extract: 'id', generate: 'id' }] }, http: { relativeURI: '/fail', method: 'POST' } });
     const flow = await call('POST', '/v1/flows', { name: 'leaky flow', pageGenerators: [{ _exportId: world.exportId }], pageProcessors: [{ type: 'import', _importId: (failing.body as { _id: string })._id }] });
     const run = await call('POST', `/v1/flows/${(flow.body as { _id: string })._id}/run`);
-    for (let i = 0; i < 100; i++) {
-      const job = await call('GET', `/v1/jobs/${(run.body as { _jobId: string })._jobId}`);
-      if (!['queued', 'running'].includes((job.body as { status: string }).status)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await server.context.jobLoop.drain();
+    const job = await call('GET', `/v1/jobs/${(run.body as { _jobId: string })._jobId}`);
+    expect((job.body as { status: string }).status).not.toMatch(/queued|running/);
     await call('GET', `/v1/flows/${(flow.body as { _id: string })._id}/${(failing.body as { _id: string })._id}/errors`);
 
     // Error paths that quote what they were sent.
@@ -133,11 +143,11 @@ describe('planted secrets never come back', () => {
     }
 
     // Everything the store holds, table by table (secrets are sealed, so none may show in clear).
-    const tables = await server.context.store.db.introspection.getTables();
     const rows: string[] = [];
-    for (const table of tables) {
-      const result = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(server.context.store.db);
-      rows.push(`${table.name} ${JSON.stringify(result.rows, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('latin1') : typeof v === 'bigint' ? String(v) : v))}`);
+    for (const [schema, name] of await storeTables()) {
+      const table = schema === undefined ? sql.table(name) : sql.id(schema, name);
+      const result = await sql<Record<string, unknown>>`select * from ${table}`.execute(server.context.store.db);
+      rows.push(`${name} ${JSON.stringify(result.rows, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('latin1') : typeof v === 'bigint' ? String(v) : v))}`);
     }
 
     // The upstream did receive the credentials (so the scan below can fail), and the debug log was on.
@@ -152,6 +162,7 @@ describe('planted secrets never come back', () => {
       store: rows.join('\n'),
     };
     expect(sources.responses.length).toBeGreaterThan(10_000);
+    expect(sources.store).toMatch(/connections .*debug_entries|debug_entries .*connections/s);
     const leaks: string[] = [];
     for (const [where, text] of Object.entries(sources)) {
       for (const secret of allSecrets()) {
