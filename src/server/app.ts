@@ -24,6 +24,7 @@ import type { AppContext } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { recordRoutes } from './route-table.js';
+import { securityHeaders } from './security-headers.js';
 import { refuseNulInUrl } from './text-guard.js';
 import { version } from './version.js';
 
@@ -32,12 +33,6 @@ export interface BuildAppOptions {
   context: AppContext;
   logger: Logger;
 }
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
 
 /** Builds the HTTP app: plugins, routes, error handling. Listening is the caller's business. */
 export async function buildApp({ config, context, logger }: BuildAppOptions): Promise<FastifyInstance> {
@@ -63,10 +58,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   // JSON Patch bodies come as application/json-patch+json as well as application/json.
   app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
-  app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
-    return payload;
-  });
+  app.addHook('onSend', securityHeaders);
 
   recordRoutes(app);
   registerErrorHandling(app);

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorObject } from 'ajv';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from '../errors.js';
 import { validationDetails } from '../validation.js';
+import { API_CSP, BASE_HEADERS } from './security-headers.js';
 import { isNulCharacterError } from './text-guard.js';
 
 /** The wire shape of every 4xx/5xx unless a seed's contract shows another for that endpoint. */
@@ -82,6 +83,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = statusOf(error) < 500 ? statusOf(error) : 400;
   const message = error.code === 'FST_ERR_BAD_URL' ? 'The request path is not valid percent-encoding.' : error.message;
+  // Sent before routing, so the onSend hooks (security headers) do not run: set them here.
+  reply.headers({ ...BASE_HEADERS, 'content-security-policy': API_CSP });
   reply.status(status).send(errorBody(error.code === 'FST_ERR_BAD_URL' ? 'BAD_URL' : String(error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, ''), message, [{ field: 'path', message: request.url.slice(0, 200) }]));
 }
 
@@ -98,9 +101,12 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
         ? [431, 'HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.']
         : [400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1 (method, framing or headers).'];
   const body = JSON.stringify(errorBody(code, message));
+  const headers = Object.entries({ ...BASE_HEADERS, 'content-security-policy': API_CSP })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\n${headers}Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);
