@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { authDecorations, apiKeyAuth } from '../auth/plugin.js';
+import { AuthFailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config.js';
 import { connectionRoutes } from '../connections/routes.js';
 import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/routes.js';
@@ -63,6 +64,9 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   recordRoutes(app);
   registerErrorHandling(app);
   app.addHook('preValidation', refuseNulInUrl);
+  // One limiter for every group that needs an API key: failures anywhere count together.
+  const limiter = new AuthFailureLimiter({ limit: config.authFailureLimit, windowMs: config.authFailureWindowSeconds * 1000 });
+  const requireApiKey = apiKeyAuth(context.store, limiter);
   await app.register(authDecorations);
   await registerOpenApi(app, config.publicUrl, version);
 
@@ -81,7 +85,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', apiKeyAuth(context.store));
+      v1.addHook('onRequest', requireApiKey);
       await v1.register(connectionRoutes, { service: context.connections, publicUrl: config.publicUrl });
       await v1.register(catalogRoutes, { service: context.integrations });
       await v1.register(connectApiRoutes, { service: context.connect });
@@ -97,7 +101,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
 
   // The /integration family keeps the paths of its seed (no /v1 prefix).
   await app.register(async (root) => {
-    root.addHook('onRequest', apiKeyAuth(context.store));
+    root.addHook('onRequest', requireApiKey);
     await root.register(integrationRoutes, { service: context.integrations });
     await root.register(proxyRoutes, { connections: context.connections, calls: context.integrationCalls, signer: context.signer });
   });
@@ -107,7 +111,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   // The inventory family keeps its seed's /v1.0 prefix.
   await app.register(
     async (v10) => {
-      v10.addHook('onRequest', apiKeyAuth(context.store));
+      v10.addHook('onRequest', requireApiKey);
       await v10.register(fileApiRoutes, { service: context.files, maxUploadBytes: config.uploadLimit });
       await v10.register(inventoryRoutes, { apps: context.apps });
       await v10.register(syncRoutes, { service: context.syncs });

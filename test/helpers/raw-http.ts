@@ -16,6 +16,8 @@ export interface RawRequest {
   /** An array value sends the header once per element (duplicated headers). */
   headers?: Record<string, string | string[]>;
   body?: string | Buffer;
+  /** Source address of the connection (any of 127.0.0.0/8 on Linux): a second client address. */
+  localAddress?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export function rawRequest(base: string, request: RawRequest, timeoutMs = 10_000
       headers,
       agent: false,
       timeout: timeoutMs,
+      ...(request.localAddress ? { localAddress: request.localAddress } : {}),
     });
     const timer = setTimeout(() => {
       req.destroy(new Error(`no answer within ${timeoutMs} ms: ${request.method} ${request.path}`));
