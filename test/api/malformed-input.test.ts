@@ -65,3 +65,18 @@ describe('errors raised before routing keep the error shape', () => {
     expect(res.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String), details: [] } });
   });
 });
+
+describe('concurrent creations of one name', () => {
+  it('answers 200 once and 409 APP_EXISTS for the others, never a 500', async () => {
+    // Separate connections, so the creations really overlap (a race is not certain in every round).
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          rawRequest(server.url, { method: 'POST', path: '/v1.0/apps/custom', headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `Raced App ${round}` }) }),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([200, ...Array.from({ length: 11 }, () => 409)]);
+      for (const res of results.filter((r) => r.status === 409)) expect(res.json).toMatchObject({ error: { code: 'APP_EXISTS' } });
+    }
+  });
+});
