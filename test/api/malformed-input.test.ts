@@ -80,3 +80,18 @@ describe('concurrent creations of one name', () => {
     }
   });
 });
+
+describe('concurrent registrations of one uploaded file', () => {
+  it('give every caller the same file id, never a 500', async () => {
+    for (let round = 0; round < 3; round++) {
+      const url = await server.request<{ uploadFileParameters: { url: string; filePath: string } }>('GET', '/v1.0/files/url?name=users.json&type=application/json');
+      expect((await fetch(url.body.uploadFileParameters.url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"users":[]}' })).status).toBe(200);
+      const body = JSON.stringify({ path: url.body.uploadFileParameters.filePath, type: 'customIntegrationData' });
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => rawRequest(server.url, { method: 'POST', path: '/v1.0/files', headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' }, body })),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 200));
+      expect(new Set(results.map((r) => (r.json as { id: number }).id)).size).toBe(1);
+    }
+  });
+});
