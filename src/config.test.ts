@@ -35,7 +35,15 @@ describe('loadConfig defaults', () => {
       s3: undefined,
       runJobs: true,
       jobLeaseMs: 20_000,
+      authFailureLimit: 20,
+      authFailureWindowSeconds: 60,
     });
+  });
+
+  it('bounds the failed-authentication limit and its window', () => {
+    expect(loadConfig({ SWITCHYARD_AUTH_FAILURE_LIMIT: '0', SWITCHYARD_AUTH_FAILURE_WINDOW_SECONDS: '300' }, CWD)).toMatchObject({ authFailureLimit: 0, authFailureWindowSeconds: 300 });
+    expect(() => loadConfig({ SWITCHYARD_AUTH_FAILURE_LIMIT: '-1' }, CWD)).toThrow(/SWITCHYARD_AUTH_FAILURE_LIMIT/);
+    expect(() => loadConfig({ SWITCHYARD_AUTH_FAILURE_WINDOW_SECONDS: '0' }, CWD)).toThrow(/SWITCHYARD_AUTH_FAILURE_WINDOW_SECONDS/);
   });
 
   it('reads SWITCHYARD_RUN_JOBS as a boolean and bounds SWITCHYARD_JOB_LEASE_MS', () => {

@@ -38,6 +38,10 @@ export interface Config {
   runJobs: boolean;
   /** How long a worker holds a run between page commits; a dead worker's run is taken over after this. */
   jobLeaseMs: number;
+  /** Failed API-key attempts per client address and window before its requests get 429 (0 = no limit). */
+  authFailureLimit: number;
+  /** The window of `authFailureLimit`, in seconds. */
+  authFailureWindowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -169,5 +173,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     s3: readS3(env),
     runJobs: readBoolean(env, 'SWITCHYARD_RUN_JOBS', true),
     jobLeaseMs: readInt(env, 'SWITCHYARD_JOB_LEASE_MS', 20_000, 2_000, 600_000),
+    authFailureLimit: readInt(env, 'SWITCHYARD_AUTH_FAILURE_LIMIT', 20, 0, 1_000_000),
+    authFailureWindowSeconds: readInt(env, 'SWITCHYARD_AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400),
   };
 }

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { fail } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { type Principal, verifyApiKey } from './api-keys.js';
+import type { AuthFailureLimiter } from './failure-limiter.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,12 +30,25 @@ export function bearerToken(header: string | undefined): string | undefined {
  * requireApiKey)` inside the group's plugin. The check runs before the body is read, so an
  * unauthenticated client cannot make the server parse a large body.
  */
-export function apiKeyAuth(store: Store) {
-  return async function requireApiKey(request: FastifyRequest): Promise<void> {
+export function apiKeyAuth(store: Store, limiter?: AuthFailureLimiter) {
+  return async function requireApiKey(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // An address over its failure limit is refused before its key is even looked at.
+    const blockedMs = limiter?.blockedFor(request.ip) ?? 0;
+    if (blockedMs > 0) {
+      const seconds = Math.ceil(blockedMs / 1000);
+      reply.header('retry-after', String(seconds));
+      throw fail('RATE_LIMITED', `Too many failed authentication attempts from this address; retry in ${seconds} s.`, [{ field: 'authorization', message: 'too many failed attempts', retryAfterSeconds: seconds }]);
+    }
     const key = bearerToken(request.headers.authorization);
-    if (key === undefined) throw fail('UNAUTHENTICATED');
+    if (key === undefined) {
+      limiter?.recordFailure(request.ip);
+      throw fail('UNAUTHENTICATED');
+    }
     const principal = await verifyApiKey(store.db, key);
-    if (!principal) throw fail('API_KEY_INVALID');
+    if (!principal) {
+      limiter?.recordFailure(request.ip);
+      throw fail('API_KEY_INVALID');
+    }
     if (principal.scope === 'read' && !READ_METHODS.has(request.method) && request.routeOptions.config.allowReadScope !== true) {
       throw fail('FORBIDDEN_SCOPE');
     }

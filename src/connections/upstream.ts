@@ -39,6 +39,42 @@ export function redactHeaders(headers: Record<string, string>, redact: (text: st
   return out;
 }
 
+/**
+ * The credentials a request carries: the connection's secrets plus the values of its credential
+ * headers (an OAuth access token or a rendered API key is not among the stored secrets). An
+ * upstream that echoes them back must not hand them to the caller, the debug log or a job error.
+ */
+export function sentCredentials(secrets: Record<string, string>, request: OutboundRequest): string[] {
+  const values = Object.values(secrets);
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (!SENSITIVE_HEADERS.has(name.toLowerCase()) || typeof value !== 'string') continue;
+    values.push(value);
+    // "Bearer <token>", "Basic <base64>": the credential alone is what an echo repeats.
+    const space = value.indexOf(' ');
+    if (space > 0) values.push(value.slice(space + 1).trim());
+  }
+  return values.filter((value) => value.length >= 4);
+}
+
+/**
+ * The response with every credential the request carried masked in its body and headers. The
+ * body is only decoded when it holds one (so binary bodies pass untouched); a parsed `view` of the
+ * old body is dropped then, so callers parse the redacted one.
+ */
+export function redactEchoedCredentials(executed: ExecuteResult, credentials: string[]): ExecuteResult {
+  const { result } = executed;
+  if (!result.ok || credentials.length === 0) return executed;
+  const spellings = credentials.flatMap((value) => [value, encodeURIComponent(value)]);
+  const inBody = spellings.some((value) => result.response.body.includes(value));
+  const inHeaders = Object.values(result.response.headers).some((header) => spellings.some((value) => header.includes(value)));
+  if (!inBody && !inHeaders) return executed;
+  const redact = (text: string) => redactText(text, credentials);
+  const headers = Object.fromEntries(Object.entries(result.response.headers).map(([name, value]) => [name, redact(value)]));
+  const body = inBody ? Buffer.from(redact(result.response.body.toString('utf8')), 'utf8') : result.response.body;
+  const { view: _stale, ...rest } = executed;
+  return { ...rest, result: { ...result, response: { ...result.response, headers, body } } };
+}
+
 export function secretRedactor(secrets: Record<string, string>): (text: string) => string {
   const values = Object.values(secrets);
   return (text) => redactText(text, values);
@@ -86,7 +122,7 @@ export class UpstreamCaller {
 
   async execute(target: CallTarget, request: OutboundRequest, options: CallOptions = {}): Promise<ExecuteResult> {
     const debugging = target.id !== undefined && target.debugUntil !== null;
-    return this.#executor.execute(request, {
+    const executed = await this.#executor.execute(request, {
       ...(target.id ? { gateKey: target.id } : {}),
       limits: limitsOf(target.doc, options.concurrency),
       ...(options.retry === undefined ? {} : { retry: options.retry }),
@@ -100,10 +136,12 @@ export class UpstreamCaller {
           }
         : {}),
     });
+    return redactEchoedCredentials(executed, sentCredentials(target.secrets, request));
   }
 
   async #recordDebug(target: CallTarget, request: OutboundRequest, result: OutboundResult, startedAt: Date, resourceId: string | undefined): Promise<void> {
-    const redact = secretRedactor(target.secrets);
+    const credentials = sentCredentials(target.secrets, request);
+    const redact = (text: string) => redactText(text, credentials);
     const requestBody = request.body === undefined ? null : typeof request.body === 'string' ? request.body : Buffer.from(request.body).toString('utf8');
     await this.deps.debugLog.record({
       teamId: target.teamId,

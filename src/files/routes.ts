@@ -1,12 +1,34 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
-import type { Readable } from 'node:stream';
-import { fail } from '../errors.js';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { AppError, fail } from '../errors.js';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../server/schemas.js';
 import type { FileService } from './service.js';
 
 const TAGS = ['files'];
+
+/** Errors busboy raises for a malformed form (as opposed to storage or programming errors). */
+const MULTIPART_ERROR = /boundary|multipart|terminated early|malformed|unexpected end/i;
+
+function isMultipartError(error: unknown): error is Error {
+  return error instanceof Error && (MULTIPART_ERROR.test(error.message) || (error as { code?: unknown }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE');
+}
+
+/**
+ * Busboy reports a part cut off before its boundary with an 'error' event that a consumer
+ * attaching later never sees (the upload then waited forever). Piping at once into a
+ * PassThrough turns that event into a destroyed stream any later consumer observes; a part
+ * already destroyed when we get it (the form ended before the handler ran) is refused the same way.
+ */
+function guarded(file: Readable): Readable {
+  // The consumer attaches later; until then the error lives in the stream's state, not as an unhandled event.
+  const body = new PassThrough().on('error', () => undefined);
+  // Destroyed before we read it: the form ended inside this part (the plugin destroys it then).
+  if (file.destroyed && !file.readableEnded) return body.destroy(new Error('Part terminated early: the form ended inside the file part'));
+  pipeline(file, body, () => undefined);
+  return body;
+}
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
 /** Steps 1 and 4 of the file sync (API key needed), and the one-call upload for small files. */
@@ -31,21 +53,27 @@ export const fileApiRoutes: FastifyPluginAsyncTypebox<{ service: FileService; ma
       let stored: { filePath: string } | undefined;
       let type: string | undefined;
       let columnsText: string | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'file' || stored) {
-            part.file.resume();
-            continue;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file' || stored) {
+              part.file.resume();
+              continue;
+            }
+            // curl -F file=@users.csv sends application/octet-stream: a .csv name says what it is.
+            const mimetype = /^application\/octet-stream$/i.test(part.mimetype) && /\.csv$/i.test(part.filename) ? 'text/csv' : part.mimetype;
+            stored = await service.uploadDirect(request.principal.teamId, part.filename, mimetype, guarded(part.file));
+            if (part.file.truncated) throw fail('BODY_TOO_LARGE', `The upload is larger than the limit of ${maxUploadBytes} bytes (SWITCHYARD_UPLOAD_LIMIT).`);
+          } else if (part.fieldname === 'type' && typeof part.value === 'string') {
+            type = part.value;
+          } else if (part.fieldname === 'columns' && typeof part.value === 'string') {
+            columnsText = part.value;
           }
-          // curl -F file=@users.csv sends application/octet-stream: a .csv name says what it is.
-          const mimetype = /^application\/octet-stream$/i.test(part.mimetype) && /\.csv$/i.test(part.filename) ? 'text/csv' : part.mimetype;
-          stored = await service.uploadDirect(request.principal.teamId, part.filename, mimetype, part.file);
-          if (part.file.truncated) throw fail('BODY_TOO_LARGE', `The upload is larger than the limit of ${maxUploadBytes} bytes (SWITCHYARD_UPLOAD_LIMIT).`);
-        } else if (part.fieldname === 'type' && typeof part.value === 'string') {
-          type = part.value;
-        } else if (part.fieldname === 'columns' && typeof part.value === 'string') {
-          columnsText = part.value;
         }
+      } catch (error) {
+        // A malformed form (no boundary, a part cut off) is the client's mistake, not a 500.
+        if (error instanceof AppError || !isMultipartError(error)) throw error;
+        throw fail('VALIDATION_FAILED', `The multipart body is malformed: ${error.message}.`);
       }
       const details = [...(stored ? [] : [{ field: 'file', message: 'is required' }]), ...(type ? [] : [{ field: 'type', message: 'is required (customIntegrationData)' }])];
       if (details.length > 0 || !stored || !type) throw fail('VALIDATION_FAILED', 'The form needs a `file` part and a `type` field.', details);

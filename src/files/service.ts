@@ -164,7 +164,14 @@ export class FileService {
       created_at: new Date().toISOString(),
       columns,
     };
-    await this.deps.db.insertInto('files').values(row).execute();
+    try {
+      await this.deps.db.insertInto('files').values(row).execute();
+    } catch (error) {
+      // A concurrent registration of the same path won (unique index): the same path gives the same id.
+      const raced = await this.deps.db.selectFrom('files').select('id').where('team_id', '=', teamId).where('path', '=', filePath).executeTakeFirst();
+      if (raced) return { id: Number(raced.id) };
+      throw error;
+    }
     return { id: Number(row.id) };
   }
 

@@ -87,7 +87,14 @@ export class AppService {
       .executeTakeFirst();
     if (taken || existing) throw fail('APP_EXISTS', `An app named "${name}" already exists${taken ? ' in the known apps' : ''}; use its id.`);
     const row: CustomAppsTable = { id: `custom-${newId()}`, team_id: teamId, name, category: input.category ?? 'Other', url: input.url ?? null, description: input.description ?? null, created_at: new Date().toISOString() };
-    await this.db.insertInto('custom_apps').values(row).execute();
+    try {
+      await this.db.insertInto('custom_apps').values(row).execute();
+    } catch (error) {
+      // Lost a race with a concurrent creation of the same name (found by the HTTP fuzzer): the unique index said no.
+      const raced = await this.db.selectFrom('custom_apps').select('id').where('team_id', '=', teamId).where('name', '=', name).executeTakeFirst();
+      if (raced) throw fail('APP_EXISTS', `An app named "${name}" already exists; use its id.`);
+      throw error;
+    }
     return toCustomApp(row);
   }
 

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { authDecorations, apiKeyAuth } from '../auth/plugin.js';
+import { AuthFailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config.js';
 import { connectionRoutes } from '../connections/routes.js';
 import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/routes.js';
@@ -21,8 +22,11 @@ import { proxyRoutes } from '../proxy/routes.js';
 import { createAjv } from '../validation.js';
 import { webhookEventRoutes, webhookReceiverRoutes } from '../webhooks/routes.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandling } from './error-handler.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
+import { recordRoutes } from './route-table.js';
+import { securityHeaders } from './security-headers.js';
+import { refuseNulInUrl } from './text-guard.js';
 import { version } from './version.js';
 
 export interface BuildAppOptions {
@@ -30,12 +34,6 @@ export interface BuildAppOptions {
   context: AppContext;
   logger: Logger;
 }
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
 
 /** Builds the HTTP app: plugins, routes, error handling. Listening is the caller's business. */
 export async function buildApp({ config, context, logger }: BuildAppOptions): Promise<FastifyInstance> {
@@ -48,6 +46,9 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
     // Request ids let a user quote a 500 back to an operator.
     requestIdHeader: false,
     genReqId: () => Math.random().toString(36).slice(2, 12),
+    // Errors raised before routing (bad percent-encoding, unparsable HTTP) get the error shape too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are validated strictly (wrong types are errors, not coerced); query and path are coerced from text.
@@ -58,12 +59,14 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   // JSON Patch bodies come as application/json-patch+json as well as application/json.
   app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
-  app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
-    return payload;
-  });
+  app.addHook('onSend', securityHeaders);
 
+  recordRoutes(app);
   registerErrorHandling(app);
+  app.addHook('preValidation', refuseNulInUrl);
+  // One limiter for every group that needs an API key: failures anywhere count together.
+  const limiter = new AuthFailureLimiter({ limit: config.authFailureLimit, windowMs: config.authFailureWindowSeconds * 1000 });
+  const requireApiKey = apiKeyAuth(context.store, limiter);
   await app.register(authDecorations);
   await registerOpenApi(app, config.publicUrl, version);
 
@@ -82,7 +85,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', apiKeyAuth(context.store));
+      v1.addHook('onRequest', requireApiKey);
       await v1.register(connectionRoutes, { service: context.connections, publicUrl: config.publicUrl });
       await v1.register(catalogRoutes, { service: context.integrations });
       await v1.register(connectApiRoutes, { service: context.connect });
@@ -98,7 +101,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
 
   // The /integration family keeps the paths of its seed (no /v1 prefix).
   await app.register(async (root) => {
-    root.addHook('onRequest', apiKeyAuth(context.store));
+    root.addHook('onRequest', requireApiKey);
     await root.register(integrationRoutes, { service: context.integrations });
     await root.register(proxyRoutes, { connections: context.connections, calls: context.integrationCalls, signer: context.signer });
   });
@@ -108,7 +111,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   // The inventory family keeps its seed's /v1.0 prefix.
   await app.register(
     async (v10) => {
-      v10.addHook('onRequest', apiKeyAuth(context.store));
+      v10.addHook('onRequest', requireApiKey);
       await v10.register(fileApiRoutes, { service: context.files, maxUploadBytes: config.uploadLimit });
       await v10.register(inventoryRoutes, { apps: context.apps });
       await v10.register(syncRoutes, { service: context.syncs });

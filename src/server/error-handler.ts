@@ -1,8 +1,12 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { AppError, ERROR_CATALOGUE, type ErrorCode, type ErrorDetail } from '../errors.js';
 import { isStoreUnavailable } from '../store/errors.js';
 import { validationDetails } from '../validation.js';
+import { API_CSP, BASE_HEADERS } from './security-headers.js';
+import { isNulCharacterError } from './text-guard.js';
 
 /** The wire shape of every 4xx/5xx unless a seed's contract shows another for that endpoint. */
 export interface ErrorBody {
@@ -51,6 +55,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return reply.status(400).send(errorBody('INVALID_JSON', `The request body is not valid JSON: ${error.message}`));
     }
+    if (isNulCharacterError(error)) {
+      return reply.status(400).send(errorBody('VALIDATION_FAILED', 'A text value contains a NUL character (\\u0000), which cannot be stored.'));
+    }
     const status = statusOf(error);
     if (status === 400 && error instanceof SyntaxError) {
       return reply.status(400).send(errorBody('INVALID_JSON', `The request body is not valid JSON: ${error.message}`));
@@ -71,4 +78,41 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API reference.`));
   });
+}
+
+/**
+ * Fastify's own routing errors (a path that is not valid percent-encoding, a parameter over the
+ * length limit) bypass the error handler; pass this as the `frameworkErrors` option so they get
+ * the one error shape too.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = statusOf(error) < 500 ? statusOf(error) : 400;
+  const message = error.code === 'FST_ERR_BAD_URL' ? 'The request path is not valid percent-encoding.' : error.message;
+  // Sent before routing, so the onSend hooks (security headers) do not run: set them here.
+  reply.headers({ ...BASE_HEADERS, 'content-security-policy': API_CSP });
+  reply.status(status).send(errorBody(error.code === 'FST_ERR_BAD_URL' ? 'BAD_URL' : String(error.code ?? 'BAD_REQUEST').replace(/^FST_ERR_/, ''), message, [{ field: 'path', message: request.url.slice(0, 200) }]));
+}
+
+/**
+ * Requests Node's HTTP parser refuses (unknown methods, broken framing, headers too large) never
+ * reach Fastify; pass this as `clientErrorHandler` to answer them in the error shape.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', 'The request took too long to arrive.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.']
+        : [400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1 (method, framing or headers).'];
+  const body = JSON.stringify(errorBody(code, message));
+  const headers = Object.entries({ ...BASE_HEADERS, 'content-security-policy': API_CSP })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\n${headers}Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
