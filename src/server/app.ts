@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { authDecorations, apiKeyAuth } from '../auth/plugin.js';
+import { teamRoutes } from '../auth/routes.js';
 import type { Config } from '../config.js';
 import { connectionRoutes } from '../connections/routes.js';
 import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/routes.js';
@@ -21,6 +22,7 @@ import { proxyRoutes } from '../proxy/routes.js';
 import { createAjv } from '../validation.js';
 import { webhookEventRoutes, webhookReceiverRoutes } from '../webhooks/routes.js';
 import type { AppContext } from './context.js';
+import { findConsoleDir, registerConsole } from './console.js';
 import { registerErrorHandling } from './error-handler.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { version } from './version.js';
@@ -63,7 +65,9 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
     return payload;
   });
 
-  registerErrorHandling(app);
+  // The console (web/) is served from the same server; its fallback never shadows an API route.
+  const webConsole = await registerConsole(app, findConsoleDir());
+  registerErrorHandling(app, { fallback: webConsole.fallback });
   await app.register(authDecorations);
   await registerOpenApi(app, config.publicUrl, version);
 
@@ -83,6 +87,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', apiKeyAuth(context.store));
+      await v1.register(teamRoutes, { store: context.store });
       await v1.register(connectionRoutes, { service: context.connections, publicUrl: config.publicUrl });
       await v1.register(catalogRoutes, { service: context.integrations });
       await v1.register(connectApiRoutes, { service: context.connect });

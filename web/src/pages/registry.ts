@@ -1,0 +1,39 @@
+import type { ComponentType } from 'react';
+import { IntegrationsPage } from './integrations/IntegrationsPage';
+
+/** The props every page gets: the `:params` of its path. */
+export interface PageProps {
+  params: Record<string, string>;
+}
+
+export type Section = 'integrations' | 'connections' | 'explore' | 'flows' | 'inventory' | 'settings';
+
+export interface PageDef {
+  /** A path pattern, e.g. `/connections/:id`. Static paths win over `:param` ones. */
+  path: string;
+  /** The document title. */
+  title: string;
+  /** Which navigation entry is highlighted on this page. */
+  section: Section;
+  component: ComponentType<PageProps>;
+}
+
+/** The navigation, in order; an entry shows when a page is registered at its path. */
+export const NAV: { section: Section; label: string; path: string }[] = [
+  { section: 'integrations', label: 'Integrations', path: '/integrations' },
+  { section: 'connections', label: 'Connections', path: '/connections' },
+  { section: 'explore', label: 'Explore', path: '/explore' },
+  { section: 'flows', label: 'Flows', path: '/flows' },
+  { section: 'inventory', label: 'Inventory', path: '/inventory' },
+  { section: 'settings', label: 'Settings', path: '/settings' },
+];
+
+/**
+ * Every page of the console. To add one: create `pages/<section>/<Name>Page.tsx` exporting a
+ * component that takes `PageProps`, import it above and add one line here.
+ */
+export const PAGES: PageDef[] = [
+  { path: '/integrations', title: 'Integrations', section: 'integrations', component: IntegrationsPage },
+  // flows (console-B): add lines here
+  // inventory (console-B): add lines here
+];
