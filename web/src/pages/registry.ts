@@ -1,4 +1,7 @@
 import type { ComponentType } from 'react';
+import { FlowDetailPage } from './flows/FlowDetailPage';
+import { FlowsPage } from './flows/FlowsPage';
+import { NewFlowPage } from './flows/NewFlowPage';
 import { IntegrationsPage } from './integrations/IntegrationsPage';
 
 /** The props every page gets: the `:params` of its path. */
@@ -35,5 +38,8 @@ export const NAV: { section: Section; label: string; path: string }[] = [
 export const PAGES: PageDef[] = [
   { path: '/integrations', title: 'Integrations', section: 'integrations', component: IntegrationsPage },
   // flows (console-B): add lines here
+  { path: '/flows', title: 'Flows', section: 'flows', component: FlowsPage },
+  { path: '/flows/new', title: 'New flow', section: 'flows', component: NewFlowPage },
+  { path: '/flows/:id', title: 'Flow', section: 'flows', component: FlowDetailPage },
   // inventory (console-B): add lines here
 ];
