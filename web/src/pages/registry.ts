@@ -2,6 +2,11 @@ import type { ComponentType } from 'react';
 import { FlowDetailPage } from './flows/FlowDetailPage';
 import { FlowsPage } from './flows/FlowsPage';
 import { NewFlowPage } from './flows/NewFlowPage';
+import { AppAccountPage } from './inventory/AppAccountPage';
+import { InventoryPage } from './inventory/InventoryPage';
+import { LicensesPage } from './inventory/LicensesPage';
+import { UploadPage } from './inventory/UploadPage';
+import { UsersPage } from './inventory/UsersPage';
 import { IntegrationsPage } from './integrations/IntegrationsPage';
 
 /** The props every page gets: the `:params` of its path. */
@@ -42,4 +47,9 @@ export const PAGES: PageDef[] = [
   { path: '/flows/new', title: 'New flow', section: 'flows', component: NewFlowPage },
   { path: '/flows/:id', title: 'Flow', section: 'flows', component: FlowDetailPage },
   // inventory (console-B): add lines here
+  { path: '/inventory', title: 'Inventory', section: 'inventory', component: InventoryPage },
+  { path: '/inventory/users', title: 'Users', section: 'inventory', component: UsersPage },
+  { path: '/inventory/licenses', title: 'Licenses', section: 'inventory', component: LicensesPage },
+  { path: '/inventory/upload', title: 'Upload users and licenses', section: 'inventory', component: UploadPage },
+  { path: '/inventory/accounts/:id', title: 'App account', section: 'inventory', component: AppAccountPage },
 ];

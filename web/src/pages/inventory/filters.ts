@@ -4,6 +4,7 @@ export type LastUsed = 'any' | 'in7' | 'in30' | 'in90' | 'not30' | 'not90' | 'ra
 
 export interface UserFilters {
   idApp: string;
+  idAppAccount: string;
   status: '' | 'active' | 'deleted';
   lastUsed: LastUsed;
   /** yyyy-mm-dd, for lastUsed = 'range' */
@@ -12,7 +13,7 @@ export interface UserFilters {
   includeRemoved: boolean;
 }
 
-export const EMPTY_FILTERS: UserFilters = { idApp: '', status: '', lastUsed: 'any', from: '', to: '', includeRemoved: false };
+export const EMPTY_FILTERS: UserFilters = { idApp: '', idAppAccount: '', status: '', lastUsed: 'any', from: '', to: '', includeRemoved: false };
 
 export const LAST_USED_LABELS: Record<LastUsed, string> = {
   any: 'Any time',
@@ -36,6 +37,7 @@ const DAY = 24 * 3600 * 1000;
 export function usersQuery(filters: UserFilters, now: Date = new Date()): URLSearchParams {
   const q = new URLSearchParams();
   if (filters.idApp) q.set('idApp', filters.idApp);
+  if (filters.idAppAccount) q.set('idAppAccount', filters.idAppAccount);
   if (filters.status) q.set('status', filters.status);
   if (filters.includeRemoved) q.set('includeRemoved', 'true');
   const ago = (days: number): string => new Date(now.getTime() - days * DAY).toISOString();
@@ -81,6 +83,7 @@ export function filtersFromSearch(search: URLSearchParams): UserFilters {
   const lastUsed = search.get('lastUsed');
   return {
     idApp: search.get('idApp') ?? '',
+    idAppAccount: search.get('idAppAccount') ?? '',
     status: status === 'active' || status === 'deleted' ? status : '',
     lastUsed: lastUsed && lastUsed in LAST_USED_LABELS ? (lastUsed as LastUsed) : 'any',
     from: search.get('from') ?? '',
@@ -93,6 +96,7 @@ export function filtersFromSearch(search: URLSearchParams): UserFilters {
 export function filtersToSearch(filters: UserFilters): URLSearchParams {
   const q = new URLSearchParams();
   if (filters.idApp) q.set('idApp', filters.idApp);
+  if (filters.idAppAccount) q.set('idAppAccount', filters.idAppAccount);
   if (filters.status) q.set('status', filters.status);
   if (filters.lastUsed !== 'any') q.set('lastUsed', filters.lastUsed);
   if (filters.lastUsed === 'range' && filters.from) q.set('from', filters.from);
