@@ -8,6 +8,7 @@ import * as jobs from './0006-jobs.js';
 import * as exportOnce from './0007-export-once.js';
 import * as inventory from './0008-inventory.js';
 import * as sync from './0009-sync.js';
+import * as lastPing from './0010-last-ping.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-export-once': exportOnce,
   '0008-inventory': inventory,
   '0009-sync': sync,
+  '0010-last-ping': lastPing,
 };

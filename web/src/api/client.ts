@@ -66,10 +66,15 @@ export function withQuery(path: string, query?: Query): string {
 async function parseError(response: Response): Promise<ApiError> {
   const text = await response.text();
   try {
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown }; errors?: { code?: unknown; message?: unknown }[] };
     const error = body.error;
     if (error && typeof error.code === 'string' && typeof error.message === 'string') {
       return new ApiError(response.status, error.code, error.message, Array.isArray(error.details) ? (error.details as ErrorDetail[]) : []);
+    }
+    // Ping answers failures as {"errors":[{"code","message"}]} (its seed's contract).
+    const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
+    if (first && typeof first.code === 'string' && typeof first.message === 'string') {
+      return new ApiError(response.status, first.code, first.message, (body.errors ?? []).slice(1).map((e) => ({ message: `${String(e.code)}: ${String(e.message)}` })));
     }
   } catch {
     // not JSON: fall through
@@ -79,7 +84,8 @@ async function parseError(response: Response): Promise<ApiError> {
 
 /** One call; resolves with the parsed JSON (undefined for 204) or rejects with an ApiError. */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}, key: string | null = getStoredKey()): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The audit log records changes made here with source "ui".
+  const headers: Record<string, string> = { accept: 'application/json', 'x-switchyard-source': 'ui' };
   if (key) headers.authorization = `Bearer ${key}`;
   let body: string | undefined;
   if (options.body !== undefined) {

@@ -75,3 +75,60 @@ export function credentialFormats(config: IntegrationConfig): CredentialsFormat[
   if ('format' in credentials && typeof credentials.format === 'string') return [credentials as CredentialsFormat];
   return Object.values(credentials as Record<string, CredentialsFormat>);
 }
+
+export interface Connection {
+  _id: string;
+  type: 'rest' | 'http' | 'integration';
+  name: string;
+  lastModified: string;
+  createdAt: string;
+  rest?: Record<string, unknown>;
+  http?: Record<string, unknown>;
+  _integrationId?: string;
+  credentialsFormat?: string;
+  credentials?: Record<string, string | number | boolean>;
+  context?: Record<string, unknown>;
+  debugDate?: string;
+  offline: boolean;
+  queues: { name: string; size: number }[];
+  /** The last ping: when, whether the API answered, its error code otherwise. */
+  lastPing?: { at: string; ok: boolean; code: string | null } | null;
+}
+
+export interface AuditEntry {
+  _id: string;
+  resourceType: string;
+  _resourceId: string;
+  source: 'api' | 'ui' | 'cli';
+  fieldChanges: { fieldPath: string; oldValue: unknown; newValue: unknown }[];
+  event: 'create' | 'update' | 'delete';
+  time: string;
+  byUser: { _id: string | null; name: string | null };
+}
+
+export interface DebugEntry {
+  _id: string;
+  _resourceId: string | null;
+  time: string;
+  method: string;
+  url: string;
+  status: number | null;
+  durationMs: number;
+  request: { headers: Record<string, string>; body: string | null };
+  response: { headers: Record<string, string> | null; body: string | null } | null;
+  error: string | null;
+}
+
+export interface Dependent {
+  id: string;
+  name: string;
+  paths: string[];
+  accessLevel: string;
+}
+
+export interface Dependencies {
+  exports: Dependent[];
+  imports: Dependent[];
+  flows: Dependent[];
+  integrations: Dependent[];
+}

@@ -7,7 +7,14 @@ import { InventoryPage } from './inventory/InventoryPage';
 import { LicensesPage } from './inventory/LicensesPage';
 import { UploadPage } from './inventory/UploadPage';
 import { UsersPage } from './inventory/UsersPage';
+import { ConnectionDetailPage } from './connections/ConnectionDetailPage';
+import { ConnectionsPage } from './connections/ConnectionsPage';
+import { NewConnectionPage } from './connections/NewConnectionPage';
+import { ExplorePage } from './explore/ExplorePage';
+import { IntegrationDetailPage } from './integrations/IntegrationDetailPage';
 import { IntegrationsPage } from './integrations/IntegrationsPage';
+import { NewIntegrationPage } from './integrations/NewIntegrationPage';
+import { SettingsPage } from './settings/SettingsPage';
 
 /** The props every page gets: the `:params` of its path. */
 export interface PageProps {
@@ -42,6 +49,13 @@ export const NAV: { section: Section; label: string; path: string }[] = [
  */
 export const PAGES: PageDef[] = [
   { path: '/integrations', title: 'Integrations', section: 'integrations', component: IntegrationsPage },
+  { path: '/integrations/new', title: 'New integration', section: 'integrations', component: NewIntegrationPage },
+  { path: '/integrations/:id', title: 'Integration', section: 'integrations', component: IntegrationDetailPage },
+  { path: '/connections', title: 'Connections', section: 'connections', component: ConnectionsPage },
+  { path: '/connections/new', title: 'New connection', section: 'connections', component: NewConnectionPage },
+  { path: '/connections/:id', title: 'Connection', section: 'connections', component: ConnectionDetailPage },
+  { path: '/explore', title: 'Explore', section: 'explore', component: ExplorePage },
+  { path: '/settings', title: 'Settings', section: 'settings', component: SettingsPage },
   // flows (console-B): add lines here
   { path: '/flows', title: 'Flows', section: 'flows', component: FlowsPage },
   { path: '/flows/new', title: 'New flow', section: 'flows', component: NewFlowPage },
