@@ -1,5 +1,11 @@
-/** Turns the new-flow form into API bodies. Pure. */
-import type { MappingField } from './types';
+/** Turns the new-flow form into API bodies. Pure (no imports, so Node tests can load it as is). */
+
+/** One field of an import mapping (docs/mapping.md). */
+export interface MappingField {
+  extract?: string;
+  generate: string;
+  hardCodedValue?: unknown;
+}
 
 export type PagingMethod = 'none' | 'page' | 'skip' | 'linkheader';
 

@@ -1,3 +1,5 @@
+import type { MappingField } from './drafts';
+
 /** Wire shapes of /v1 flows, jobs, saved exports/imports and their errors (docs/api/flows.md). */
 
 export interface FlowDoc {
@@ -61,11 +63,7 @@ export interface SavedModel {
   mapping?: { fields?: MappingField[] };
 }
 
-export interface MappingField {
-  extract?: string;
-  generate: string;
-  hardCodedValue?: unknown;
-}
+export type { MappingField } from './drafts';
 
 export interface ConnectionSummary {
   _id: string;

@@ -1,14 +1,5 @@
 import { ApiError, getStoredKey, withQuery } from '../../api/client';
-
-/** The `rel="next"` target of a Link header, if any. */
-export function nextLink(header: string | null): string | null {
-  if (!header) return null;
-  for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part.trim());
-    if (match?.[1]) return match[1];
-  }
-  return null;
-}
+import { nextLink } from './link-header';
 
 async function fetchCsv(url: string): Promise<Response> {
   const key = getStoredKey();
