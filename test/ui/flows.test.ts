@@ -99,8 +99,12 @@ describe('console: flows', () => {
 
     // Fix the target, choose the failed record and retry it alone.
     blocked.clear();
-    await errors.getByRole('checkbox', { name: /Select error HTTP_422/ }).check();
-    await errors.getByRole('button', { name: /Retry 1 selected/ }).click();
+    // From the keyboard: Space ticks the record, Enter on the button retries it.
+    await errors.getByRole('checkbox', { name: /Select error HTTP_422/ }).focus();
+    await page.keyboard.press('Space');
+    const retry = errors.getByRole('button', { name: /Retry 1 selected/ });
+    await retry.focus();
+    await page.keyboard.press('Enter');
     await runs.first().getByText('success').waitFor();
     await errors.getByText('No open errors').waitFor();
     expect(written.has('u3')).toBe(true);
@@ -150,8 +154,15 @@ describe('console: flows', () => {
     expect((await server.request<unknown[]>('GET', '/v1/exports')).body.length).toBe(before);
     expect(page.url()).toMatch(/\/flows\/new$/);
     await ui.screenshot('flows-new-refused');
-    // The refused POST is logged by the browser as a failed resource (400): that is the one expected error.
-    expect(ui.consoleErrors.every((e) => e.includes('400'))).toBe(true);
+
+    // An unknown flow: the server's 404, with a retry.
+    await ui.goto('/flows/000000000000000000000000');
+    const alert = page.getByRole('alert');
+    await alert.getByText('FLOW_NOT_FOUND').waitFor();
+    await alert.getByRole('button', { name: 'Retry' }).waitFor();
+    // The refused POST (400) and the unknown flow (404) are logged by the browser as failed resources: the expected errors.
+    expect(ui.consoleErrors.length).toBeGreaterThan(0);
+    expect(ui.consoleErrors.every((e) => e.includes('400') || e.includes('404'))).toBe(true);
     ui.consoleErrors.length = 0;
   });
 });

@@ -45,7 +45,7 @@ function UsersView({ data }: { data: AccountsAndApps }) {
     const page = await api.get<{ users: InventoryUser[]; nextCursor: string | null }>('/v1.0/users', { ...Object.fromEntries(usersQuery(filters)), limit: PAGE, cursor });
     setMore((old) => ({ users: [...(old?.users ?? []), ...page.users], nextCursor: page.nextCursor }));
   });
-  const download = useAction(async () => downloadCsv('/v1.0/users', Object.fromEntries(usersQuery(filters)), 'users.csv'));
+  const download = useAction(async () => downloadCsv('/v1.0/users', { ...Object.fromEntries(usersQuery(filters)), limit: '10000' }, 'users.csv'));
 
   const appIds = [...new Set(data.accounts.map((a) => a.idApp))].sort((a, b) => appName(data.apps, a).localeCompare(appName(data.apps, b)));
   const accountsOfApp = data.accounts.filter((a) => !filters.idApp || a.idApp === filters.idApp);
