@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { json, startUpstream, type Upstream } from '../helpers/upstream.js';
 import { startUi, type UiSession } from './browser.js';
 
@@ -45,6 +45,10 @@ describe('console: integrations, connections, explore, settings', () => {
   afterAll(async () => {
     await ui?.close();
     await upstream?.close();
+  });
+  // Each test asserts the console errors of its own steps.
+  beforeEach(() => {
+    if (ui) ui.consoleErrors.length = 0;
   });
 
   it('creates an integration from the catalogue in two clicks and shows its resources and methods', async () => {
@@ -154,9 +158,40 @@ describe('console: integrations, connections, explore, settings', () => {
     expect(ui.consoleErrors).toEqual([]);
   });
 
+  it('shows the exact error of a failed ping and marks the connection offline', async () => {
+    const { page, server } = ui;
+    const created = await server.request<{ _id: string }>('POST', '/v1/connections', {
+      type: 'integration',
+      name: 'People (wrong key)',
+      _integrationId: integrationId,
+      credentials: { api_key: 'not-the-key', region: 'us' },
+    });
+    expect(created.status).toBe(201);
+    await ui.goto(`/connections/${created.body._id}`);
+    await page.getByRole('button', { name: 'Ping' }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByText('401', { exact: true }).waitFor();
+    // The remote's own status and the start of its body, as the API reports them.
+    // Exactly what the API answers for this ping.
+    const api = await server.request<{ errors: Array<{ code: string; message: string }> }>('GET', `/v1/connections/${created.body._id}/ping`);
+    expect(api.status).toBe(502);
+    const [error] = api.body.errors;
+    expect(error?.code).toBe('401');
+    expect(await alert.textContent()).toContain(error?.message ?? '(none)');
+    await page.getByText('offline').first().waitFor();
+    await ui.screenshot('connection-ping-failed');
+    // The browser logs the 502 response itself; nothing else may be logged.
+    expect(ui.consoleErrors.filter((e) => !e.includes('status of 502'))).toEqual([]);
+    expect(ui.consoleErrors).toHaveLength(1);
+    ui.consoleErrors.length = 0;
+    await ui.goto('/connections');
+    expect(await page.getByRole('row', { name: /People \(wrong key\)/ }).textContent()).toContain('offline');
+  });
+
   it('runs a paged export in Explore, pages on, toggles raw JSON and previews a mapping', async () => {
     const { page } = ui;
     expect(integrationId).not.toBe('');
+    await ui.goto('/connections');
     await page.getByRole('row', { name: /People \(prod\)/ }).getByRole('link').click();
     await page.getByRole('main').getByRole('link', { name: 'Explore' }).click();
     await page.getByLabel('Resource').selectOption('people');

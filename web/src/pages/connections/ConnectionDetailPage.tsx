@@ -146,9 +146,9 @@ function DebugTab({ connection, path, onChange }: { connection: Connection; path
                     </span>
                   </summary>
                   <h3>Request</h3>
-                  <pre>{`${Object.entries(entry.request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${entry.request.body ?? ''}`}</pre>
+                  <pre>{`${Object.entries(entry.request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${pretty(entry.request.body)}`}</pre>
                   <h3>Response</h3>
-                  <pre>{entry.response ? `${Object.entries(entry.response.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${entry.response.body ?? ''}` : entry.error ?? '—'}</pre>
+                  <pre>{entry.response ? `${Object.entries(entry.response.headers ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${pretty(entry.response.body)}` : entry.error ?? '—'}</pre>
                 </details>
               </li>
             ))}
@@ -157,6 +157,16 @@ function DebugTab({ connection, path, onChange }: { connection: Connection; path
       </ResourceView>
     </>
   );
+}
+
+/** A recorded body, pretty-printed when it is JSON. */
+function pretty(body: string | null): string {
+  if (body === null || body === '') return '';
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
 }
 
 function show(value: unknown): string {

@@ -32,7 +32,7 @@ export function IntegrationDetailPage({ params }: PageProps) {
             </PageHeader>
             {remove.error ? <ErrorMessage error={remove.error} /> : null}
             <div className="card">
-              <dl className="row">
+              <dl className="facts">
                 <dt>Name</dt>
                 <dd>
                   <code>{data.name}</code>
@@ -43,7 +43,8 @@ export function IntegrationDetailPage({ params }: PageProps) {
                 <dd>
                   <Badge>{data.sharing}</Badge>
                 </dd>
-                {data.is_beta ? <Badge tone="warn">beta</Badge> : null}
+                <dt>Beta</dt>
+                <dd>{data.is_beta ? <Badge tone="warn">beta</Badge> : 'no'}</dd>
                 <dt>Base URL</dt>
                 <dd>
                   <code>{data.config.base_url}</code>
