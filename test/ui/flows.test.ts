@@ -125,6 +125,7 @@ describe('console: flows', () => {
     await ui.goto('/flows');
     await page.getByRole('link', { name: 'Users to contacts' }).waitFor();
     await page.getByText('0 */4 * * *').waitFor();
+    await ui.screenshot('flows-list');
     await page.setViewportSize({ width: 390, height: 800 });
     await ui.goto(`/flows/${flowId}`);
     await page.getByRole('img', { name: /Records per run/ }).waitFor();
@@ -154,6 +155,16 @@ describe('console: flows', () => {
     expect((await server.request<unknown[]>('GET', '/v1/exports')).body.length).toBe(before);
     expect(page.url()).toMatch(/\/flows\/new$/);
     await ui.screenshot('flows-new-refused');
+
+    // Deleting a flow asks first, then leaves the list empty of it.
+    const flows = (await server.request<Array<{ _id: string; name: string }>>('GET', '/v1/flows')).body;
+    const existing = flows.find((f) => f.name === 'Users to contacts');
+    await ui.goto(`/flows/${existing?._id}`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/\/flows$/);
+    await page.getByText('No flows yet.').waitFor();
+    expect((await server.request('GET', `/v1/flows/${existing?._id}`)).status).toBe(404);
 
     // An unknown flow: the server's 404, with a retry.
     await ui.goto('/flows/000000000000000000000000');

@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client';
 import { useAction, useResource } from '../../api/hooks';
 import { CheckboxField } from '../../components/fields';
 import { Badge, Empty, ErrorMessage, PageHeader, ResourceView } from '../../components/states';
-import { Link } from '../../router';
+import { Link, useNavigate } from '../../router';
 import type { PageProps } from '../registry';
 import { describeCron, formatTime, isActive } from './format';
 import { RunChart } from './RunChart';
@@ -52,33 +52,35 @@ export function FlowDetailPage({ params }: PageProps) {
 function FlowDetail({ data, onSaved }: { data: Loaded; onSaved: () => void }) {
   const { flow } = data;
   const jobs = useResource(async (signal) => api.get<Job[]>('/v1/jobs', { _flowId: flow._id, limit: 50 }, signal), [flow._id]);
-  const [watching, setWatching] = useState(false);
-  const active = jobs.state === 'ok' && jobs.data.some((j) => isActive(j.status));
+  // The run just started (or retried): followed until it shows up in the list.
+  const [watchId, setWatchId] = useState<string | null>(null);
+  const list = jobs.state === 'ok' ? jobs.data : [];
+  const active = list.some((j) => isActive(j.status));
+  const watching = watchId !== null && !list.some((j) => j._id === watchId);
   const reloadJobs = jobs.reload;
 
-  // Poll while something runs (or right after "Run now", before the run shows up).
+  // Poll while something runs, or until a run just started appears.
   useEffect(() => {
     if (!active && !watching) return;
     const timer = setInterval(reloadJobs, 800);
     return () => clearInterval(timer);
   }, [active, watching, reloadJobs]);
-  useEffect(() => {
-    if (!watching || !active) return;
-    setWatching(false);
-  }, [watching, active]);
 
-  // Errors reload when a run finishes.
-  const finished = jobs.state === 'ok' ? jobs.data.filter((j) => !isActive(j.status)).length : 0;
-  const version = useRef(0);
-  const lastFinished = useRef(finished);
-  if (finished !== lastFinished.current) {
-    lastFinished.current = finished;
-    version.current += 1;
-  }
+  // The errors reload whenever a run finishes: keyed on the finished runs.
+  const version = list
+    .filter((j) => !isActive(j.status))
+    .map((j) => j._id)
+    .join(',');
+
+  const navigate = useNavigate();
+  const remove = useAction(async () => {
+    await api.delete(`/v1/flows/${encodeURIComponent(flow._id)}`);
+    navigate('/flows');
+  });
 
   const run = useAction(async () => {
-    await api.post(`/v1/flows/${encodeURIComponent(flow._id)}/run`);
-    setWatching(true);
+    const started = await api.post<{ _jobId: string }>(`/v1/flows/${encodeURIComponent(flow._id)}/run`);
+    setWatchId(started._jobId);
     reloadJobs();
   });
 
@@ -91,8 +93,19 @@ function FlowDetail({ data, onSaved }: { data: Loaded; onSaved: () => void }) {
         <button type="button" className="primary" disabled={run.pending} onClick={() => void run.run()}>
           {run.pending ? 'Starting…' : 'Run now'}
         </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={remove.pending}
+          onClick={() => {
+            if (window.confirm(`Delete the flow “${flow.name}”? Its runs stay readable; its export and import are kept.`)) void remove.run();
+          }}
+        >
+          Delete
+        </button>
       </PageHeader>
       {run.error ? <ErrorMessage error={run.error} /> : null}
+      {remove.error ? <ErrorMessage error={remove.error} /> : null}
       <div className="columns flow-summary">
         <div className="card">
           <h2>What it does</h2>
@@ -137,9 +150,9 @@ function FlowDetail({ data, onSaved }: { data: Loaded; onSaved: () => void }) {
           flowId={flow._id}
           stepId={imp._id}
           stepName={imp.name}
-          version={version.current}
-          onRetried={() => {
-            setWatching(true);
+          version={version}
+          onRetried={(jobId) => {
+            setWatchId(jobId);
             reloadJobs();
           }}
         />

@@ -9,7 +9,7 @@ import type { StepError } from './types';
  * The per-record errors of one step (an import of the flow): choose records and retry them as a
  * new run, or mark them resolved. `version` changes when a run finishes, to reload.
  */
-export function StepErrors({ flowId, stepId, stepName, version, onRetried }: { flowId: string; stepId: string; stepName: string; version: number; onRetried: (jobId: string) => void }) {
+export function StepErrors({ flowId, stepId, stepName, version, onRetried }: { flowId: string; stepId: string; stepName: string; version: string; onRetried: (jobId: string) => void }) {
   const [showResolved, setShowResolved] = useState(false);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const base = `/v1/flows/${encodeURIComponent(flowId)}/${encodeURIComponent(stepId)}`;
