@@ -94,7 +94,7 @@ describe('POST /integration/validate', () => {
     expect(bad.body.valid).toBe(false);
     const fields = bad.body.errors.map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['config.base_url', 'config.base_urll', 'config.resources.users.list.method']));
-    const good = await server.request<{ valid: boolean; errors: unknown[] }>('POST', '/integration/validate', { config: { base_url: 'https://x.test' } });
+    const good = await server.request<{ valid: boolean; errors: unknown[] }>('POST', '/integration/validate', { config: { $schema: '/schemas/integration.json', base_url: 'https://x.test' } });
     expect(good.body).toEqual({ valid: true, errors: [] });
     const list = await server.request<{ result: unknown[] }>('GET', '/integration');
     expect(list.body.result).toHaveLength(0);
