@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatLastUsed } from '../../web/src/pages/inventory/dates.js';
 import { nextLink } from '../../web/src/pages/inventory/link-header.js';
 import { EMPTY_FILTERS, filtersFromSearch, filtersToSearch, usersQuery } from '../../web/src/pages/inventory/filters.js';
 import { formatBytes, formatCents, utilization, utilizationLevel } from '../../web/src/pages/inventory/money.js';
@@ -59,6 +60,14 @@ describe('upload steps', () => {
 
   it('formats sizes', () => {
     expect([12, 1536, 5 * 1024 * 1024].map(formatBytes)).toEqual(['12 B', '1.5 KB', '5.0 MB']);
+  });
+});
+
+describe('last-use dates', () => {
+  it('shows a bare date as that day whatever the reader\'s zone, and a time in the given zone', () => {
+    expect(formatLastUsed('2024-05-31T00:00:00.000Z', 'en-US')).toBe('May 31, 2024');
+    expect(formatLastUsed('2024-05-31T07:30:00.000Z', 'en-US', 'UTC').replace(/\s/g, ' ')).toBe('May 31, 2024, 7:30 AM');
+    expect(formatLastUsed(null)).toBe('—');
   });
 });
 

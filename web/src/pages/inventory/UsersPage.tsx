@@ -6,9 +6,9 @@ import { type Column, Table } from '../../components/Table';
 import { Badge, Empty, ErrorMessage, PageHeader, ResourceView } from '../../components/states';
 import { Link, useLocation, useNavigate } from '../../router';
 import type { PageProps } from '../registry';
-import { formatTime } from '../flows/format';
 import { type AccountsAndApps, appName, loadAccounts } from './accounts';
 import { downloadCsv } from './csv-download';
+import { formatLastUsed } from './dates';
 import { filtersFromSearch, filtersToSearch, LAST_USED_LABELS, type LastUsed, type UserFilters, usersQuery } from './filters';
 import { InventoryTabs } from './InventoryTabs';
 import type { InventoryUser } from './types';
@@ -77,7 +77,7 @@ function UsersView({ data }: { data: AccountsAndApps }) {
       ),
     },
     { key: 'roles', header: 'Roles', secondary: true, render: (u) => (u.roles.length ? u.roles.join(', ') : <span className="muted">—</span>) },
-    { key: 'lastUsed', header: 'Last used', render: (u) => (u.lastUsedDate ? formatTime(u.lastUsedDate) : <span className="muted">never reported</span>) },
+    { key: 'lastUsed', header: 'Last used', render: (u) => (u.lastUsedDate ? formatLastUsed(u.lastUsedDate) : <span className="muted">never reported</span>) },
   ];
 
   const users = first.state === 'ok' ? [...first.data.users, ...(more?.users ?? [])] : [];
