@@ -77,8 +77,20 @@ describe('console: inventory', () => {
 
     const account = await server.request<{ appAccount: { lastSyncStatus: string } }>('GET', `/v1.0/app-accounts/${accountId}`);
     expect(account.body.appAccount.lastSyncStatus).toBe('partial');
+
+    // A file cut short fails as a whole: the server's reason, and the account keeps its users.
+    await page.getByLabel('JSON file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"users":[{"email":"x@acme.test"},') });
+    await page.getByRole('button', { name: 'Upload and sync' }).click();
+    await result.locator('.sync-result').getByText('failed').waitFor();
+    await result.getByRole('alert').getByText(/cannot be read/).waitFor();
+    await result.getByText('The app account keeps its previous users and licenses.').waitFor();
+    await ui.screenshot('inventory-upload-failed');
+
     await ui.goto(`/inventory/accounts/${accountId}`);
-    await page.locator('.sync-result').getByText('partial').waitFor();
+    const syncs = page.locator('.sync-result');
+    await expect.poll(() => syncs.count()).toBe(2);
+    await syncs.nth(0).getByText('failed').waitFor();
+    await syncs.nth(1).getByText('partial').waitFor();
     await page.getByText('users[3].email').waitFor();
     expect(ui.consoleErrors).toEqual([]);
   });
@@ -139,7 +151,7 @@ describe('console: inventory', () => {
     await ui.screenshot('inventory-apps-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
     await ui.goto('/inventory');
-    await page.locator('.app-card', { hasText: 'Timesheets' }).getByText('partial').waitFor();
+    await page.locator('.app-card', { hasText: 'Timesheets' }).getByText('failed').waitFor();
     await ui.screenshot('inventory-apps');
     expect(ui.consoleErrors).toEqual([]);
   });
