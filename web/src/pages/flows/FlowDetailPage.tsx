@@ -110,9 +110,16 @@ function FlowDetail({ data, onSaved }: { data: Loaded; onSaved: () => void }) {
         <div className="card">
           <h2>What it does</h2>
           <p>
-            Reads with {data.exports.map((e) => <strong key={e._id}>{e.name}</strong>)} and writes with{' '}
+            Reads with{' '}
+            {data.exports.map((e, n) => (
+              <span key={`${e._id}-${n}`}>
+                {n > 0 ? ', then ' : null}
+                <strong>{e.name}</strong>
+              </span>
+            ))}{' '}
+            and writes with{' '}
             {data.imports.map((i, n) => (
-              <span key={i._id}>
+              <span key={`${i._id}-${n}`}>
                 {n > 0 ? ', then ' : null}
                 <strong>{i.name}</strong>
               </span>
