@@ -151,6 +151,8 @@ describe('console: flows', () => {
     await page.getByRole('button', { name: 'Create flow' }).click();
     await page.getByRole('alert').getByText('VALIDATION_FAILED').waitFor();
     await scheduleStep.getByText(/is not a valid cron expression/).waitFor();
+    // Focus goes to the field to fix.
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.value')).toBe('every tuesday');
     await page.getByText('Saving the flow failed; nothing was kept.').waitFor();
     expect((await server.request<unknown[]>('GET', '/v1/exports')).body.length).toBe(before);
     expect(page.url()).toMatch(/\/flows\/new$/);

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { type ApiError, api } from '../../api/client';
 import { asApiError, useResource } from '../../api/hooks';
 import { TextField } from '../../components/fields';
@@ -54,6 +54,13 @@ function NewFlowForm({ choices }: { choices: Choices }) {
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<{ step: string; error: ApiError } | null>(null);
   const [saving, setSaving] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+
+  // After a refused submit, move focus to the first field that needs attention.
+  useEffect(() => {
+    if (attempt === 0) return;
+    document.querySelector('.flow-form .field-problem')?.closest('.field')?.querySelector<HTMLElement>('input, select')?.focus();
+  }, [attempt]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -61,7 +68,7 @@ function NewFlowForm({ choices }: { choices: Choices }) {
     setProblems(found);
     setFailure(null);
     if (Object.keys(found).length > 0) {
-      document.querySelector<HTMLElement>('[aria-invalid="true"], .field-problem')?.closest('fieldset')?.querySelector<HTMLElement>('input, select')?.focus();
+      setAttempt((a) => a + 1);
       return;
     }
     setSaving(true);
@@ -82,6 +89,7 @@ function NewFlowForm({ choices }: { choices: Choices }) {
       const fieldProblems: Record<string, string> = {};
       for (const d of apiError.details) if (d.field === 'schedule' || d.field === 'timezone') fieldProblems[d.field] = d.message;
       setProblems(fieldProblems);
+      setAttempt((a) => a + 1);
       // Leave nothing half-made behind: the parts saved before the failure are removed again.
       for (const path of created.reverse()) await api.delete(path).catch(() => undefined);
     } finally {
