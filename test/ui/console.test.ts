@@ -248,8 +248,14 @@ describe('console: integrations, connections, explore, settings', () => {
 
     const row = page.getByRole('row', { name: /ci pipeline/ });
     await row.getByText('active').waitFor();
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
     await page.getByRole('button', { name: 'Revoke ci pipeline' }).click();
     await row.getByText('revoked').waitFor();
+    expect(asked).toContain('Revoke the key "ci pipeline"');
     expect((await server.request('GET', '/v1/team', undefined, { key })).status).toBe(401);
 
     // Team and custom apps on the same page.

@@ -5,7 +5,7 @@ import type { AuditEntry, Connection, DebugEntry, Dependencies } from '../../api
 import { Table } from '../../components/Table';
 import { CheckboxField } from '../../components/fields';
 import { Badge, Empty, ErrorMessage, PageHeader, ResourceView, formatDate } from '../../components/states';
-import { Link, useNavigate } from '../../router';
+import { Link, useLocation, useNavigate } from '../../router';
 import type { PageProps } from '../registry';
 import { LastPing, StatusBadge, debugActive } from './ConnectionsPage';
 
@@ -37,6 +37,12 @@ export function ConnectionDetailPage({ params }: PageProps) {
     await api.get(`${path}/ping`);
     setPingResult({ ok: true });
   });
+  // OAuth authorization code: the provider's sign-in page, then back here (?status=connected).
+  const authorize = useAction(async () => {
+    const { url } = await api.post<{ url: string }>(`${path}/oauth/authorize`, { redirectUrl: `${window.location.origin}/connections/${encodeURIComponent(id)}` });
+    window.location.assign(url);
+  });
+  const returned = useLocation().search;
   const remove = useAction(async () => {
     await api.delete(path);
     navigate('/connections');
@@ -53,10 +59,15 @@ export function ConnectionDetailPage({ params }: PageProps) {
             <button type="button" className="primary" onClick={() => void runPing()} disabled={ping.pending}>
               {ping.pending ? 'Pinging…' : 'Ping'}
             </button>
+            {data.type === 'integration' && data.credentialsFormat === 'oauth2' ? (
+              <button type="button" onClick={() => void authorize.run()} disabled={authorize.pending}>
+                Authorize with the provider
+              </button>
+            ) : null}
             <Link to={`/explore?connection=${encodeURIComponent(data._id)}`} className="button">
               Explore
             </Link>
-            <button type="button" className="danger" onClick={() => void remove.run()} disabled={remove.pending}>
+            <button type="button" className="danger" onClick={() => window.confirm(`Delete the connection "${data.name}"?`) && void remove.run()} disabled={remove.pending}>
               Delete
             </button>
           </PageHeader>
@@ -74,6 +85,17 @@ export function ConnectionDetailPage({ params }: PageProps) {
             </div>
           ) : null}
           {ping.error ? <ErrorMessage error={ping.error} /> : null}
+          {authorize.error ? <ErrorMessage error={authorize.error} /> : null}
+          {returned.get('status') === 'connected' ? (
+            <div className="state state-success" role="status">
+              Authorized: the provider's token is stored (encrypted).
+            </div>
+          ) : null}
+          {returned.get('status') === 'error' ? (
+            <div className="state state-error" role="alert">
+              The provider's sign-in failed: {returned.get('error') ?? 'unknown error'}
+            </div>
+          ) : null}
           {remove.error ? <ErrorMessage error={remove.error} /> : null}
           <div className="tabs" role="tablist" aria-label="Connection">
             {TABS.map((t) => (

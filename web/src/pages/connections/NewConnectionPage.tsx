@@ -116,7 +116,9 @@ function IntegrationForm({ preselected }: { preselected: string }) {
                 ) : null}
                 {format && format.format !== 'api_key' ? (
                   <p className="muted">
-                    This format ({format.format}) is authorised through the provider: create the connection, then use a connect link (see the API docs) to finish.
+                    {format.format === 'oauth2'
+                      ? 'This format signs in at the provider: create the connection, then press "Authorize with the provider" on its page.'
+                      : 'This format gets its token from the provider by itself (client credentials) on the first call.'}
                   </p>
                 ) : null}
                 {fields.length > 0 ? (

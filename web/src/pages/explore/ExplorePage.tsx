@@ -115,7 +115,7 @@ function IntegrationExplorer({ connection }: { connection: Connection }) {
                 ))}
               </fieldset>
             ) : null}
-            <PagedRunner connection={connection} exportBody={exportBody} importForm={{ resource: chosen, method: writeMethod }} />
+            <PagedRunner key={`${chosen}.${chosenMethod}`} connection={connection} exportBody={exportBody} importForm={{ resource: chosen, method: writeMethod }} />
           </>
         );
       }}

@@ -26,7 +26,7 @@ export function IntegrationDetailPage({ params }: PageProps) {
               <Link to={`/connections/new?integration=${encodeURIComponent(data.id)}`} className="button primary">
                 Connect
               </Link>
-              <button type="button" className="danger" disabled={remove.pending} onClick={() => void remove.run()}>
+              <button type="button" className="danger" disabled={remove.pending} onClick={() => window.confirm(`Delete the integration "${data.name}"?`) && void remove.run()}>
                 Delete
               </button>
             </PageHeader>

@@ -138,7 +138,7 @@ function KeysSection() {
                   k.revokedAt || !admin ? null : k.id === session.key.id ? (
                     <span className="small muted">this session</span>
                   ) : (
-                    <button type="button" className="danger" onClick={() => void revoke.run(k)} disabled={revoke.pending} aria-label={`Revoke ${k.name}`}>
+                    <button type="button" className="danger" onClick={() => window.confirm(`Revoke the key "${k.name}"? Requests with it will be refused.`) && void revoke.run(k)} disabled={revoke.pending} aria-label={`Revoke ${k.name}`}>
                       Revoke
                     </button>
                   ),
