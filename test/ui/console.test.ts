@@ -70,6 +70,7 @@ describe('console: integrations, connections, explore, settings', () => {
     const row = page.getByRole('row', { name: /GitHub/ });
     await row.waitFor();
     expect(await row.textContent()).toContain('allow');
+    await ui.screenshot('integrations');
     expect(ui.consoleErrors).toEqual([]);
   });
 
@@ -284,6 +285,9 @@ describe('console: integrations, connections, explore, settings', () => {
     await ui.goto('/connections');
     await page.getByRole('row', { name: /People \(prod\)/ }).waitFor();
     await ui.screenshot('connections-narrow');
+    await ui.goto('/settings');
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await ui.screenshot('settings-narrow');
     // Keyboard: the first Tab reaches the skip link, Enter moves focus to the content.
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('Skip to content');
