@@ -232,6 +232,43 @@ describe('console: integrations, connections, explore, settings', () => {
     expect(ui.consoleErrors).toEqual([]);
   });
 
+  it('creates an http connection with the http form and explores it with page paging', async () => {
+    const { page } = ui;
+    await ui.goto('/connections/new');
+    await page.getByLabel('any HTTP API (http form)').check();
+    await page.getByLabel('Connection name').fill('People over HTTP');
+    await page.getByLabel('Base URI').fill(upstream.url);
+    await page.getByLabel('Authentication').selectOption('token');
+    const token = page.getByLabel('Token', { exact: true });
+    expect(await token.getAttribute('type')).toBe('password');
+    await token.fill(API_KEY);
+    await page.getByLabel('Ping relative URI').fill('/people');
+    await page.getByRole('button', { name: 'Create connection' }).click();
+    await page.getByRole('heading', { name: 'People over HTTP' }).waitFor();
+    await page.getByRole('cell', { name: 'http.auth.token.token' }).waitFor();
+    expect(await page.getByRole('tabpanel').textContent()).not.toContain(API_KEY);
+    await page.getByRole('button', { name: 'Ping' }).click();
+    await page.getByText('Ping succeeded').waitFor();
+
+    await page.getByRole('main').getByRole('link', { name: 'Explore' }).click();
+    await page.getByLabel('Relative URI').fill('/people?page={{export.http.paging.page}}&per_page=2');
+    await page.getByLabel('Records at (resource path)').fill('people');
+    await page.getByLabel('Paging').selectOption('page');
+    await page.getByLabel('Page size').fill('3');
+    await page.getByRole('button', { name: 'Run export' }).click();
+    const first = page.getByRole('table', { name: 'Records, page 1' });
+    await first.getByRole('cell', { name: 'person3@example.com' }).waitFor();
+    expect(await first.getByRole('row').count()).toBe(4);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    const second = page.getByRole('table', { name: 'Records, page 2' });
+    await second.getByRole('cell', { name: 'person5@example.com' }).waitFor();
+    expect(await second.getByRole('row').count()).toBe(3);
+    await page.getByRole('button', { name: 'Preview mapping' }).click();
+    await page.getByRole('table', { name: 'Mapped records' }).getByRole('cell', { name: 'person4@example.com' }).waitFor();
+    await ui.screenshot('explore-http');
+    expect(ui.consoleErrors).toEqual([]);
+  });
+
   it('creates an API key shown once, and revokes it', async () => {
     const { page, server } = ui;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
