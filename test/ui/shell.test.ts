@@ -37,6 +37,27 @@ describe('console shell', () => {
     expect(noHtml.status).toBe(404);
   });
 
+  it('runs under a strict Content-Security-Policy (no inline scripts or styles, no eval)', async () => {
+    const { page, server } = ui;
+    const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    await page.route(`${server.url}/**`, async (route) => {
+      const response = await route.fetch();
+      const type = response.headers()['content-type'] ?? '';
+      await route.fulfill({ response, headers: type.includes('text/html') ? { ...response.headers(), 'content-security-policy': csp } : response.headers() });
+    });
+    ui.consoleErrors.length = 0;
+    for (const path of ['/integrations', '/integrations/new', '/connections', '/connections/new', '/explore', '/settings']) {
+      await page.goto(server.url + path);
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await page.locator('main h1').first().waitFor();
+    }
+    expect(ui.consoleErrors).toEqual([]);
+    // The policy is in force: an inline script added to the page does not run.
+    expect(await page.evaluate("(() => { const s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.append(s); return window.inlineRan === true; })()")).toBe(false);
+    await page.unroute(`${server.url}/**`);
+    ui.consoleErrors.length = 0;
+  });
+
   it('refuses a wrong key on the sign-in screen with the server\'s error', async () => {
     const { page, server } = ui;
     await page.evaluate('sessionStorage.clear()');
