@@ -8,6 +8,7 @@ const storeProjects = stores.map((store) => ({
   test: {
     name: `api-${store}`,
     include: ['test/**/*.test.ts'],
+    exclude: ['test/ui/**', '**/node_modules/**'],
     env: { SWITCHYARD_TEST_STORE: store },
   },
 }));
@@ -24,12 +25,24 @@ const fuzzProjects = stores.map((store) => ({
     env: { SWITCHYARD_TEST_STORE: store },
   },
 }));
+// The console in Chromium (test/ui): once, on SQLite, one file at a time (each starts a browser).
+const uiProject = {
+  extends: true as const,
+  test: {
+    name: 'ui',
+    include: ['test/ui/**/*.test.ts'],
+    env: { SWITCHYARD_TEST_STORE: 'sqlite' },
+    globalSetup: ['test/ui/global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 60_000,
+  },
+};
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    projects: [{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } }, ...storeProjects, ...fuzzProjects],
+    projects: [{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } }, ...storeProjects, ...fuzzProjects, uiProject],
   },
 });

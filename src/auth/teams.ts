@@ -57,3 +57,19 @@ export async function countTeams(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('teams').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Renames a team (and sets its domain); a name another team holds is a 409. */
+export async function updateTeam(db: Kysely<Database>, id: string, input: { name?: string; domain?: string | null }): Promise<Team> {
+  const current = await getTeam(db, id);
+  if (!current) throw fail('TEAM_NOT_FOUND');
+  const name = input.name === undefined ? current.name : input.name.trim();
+  if (name === '') throw fail('VALIDATION_FAILED', 'A team needs a non-empty name.', [{ field: 'name', message: 'must not be empty' }]);
+  if (name !== current.name) {
+    const taken = await db.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirst();
+    if (taken) throw fail('TEAM_EXISTS', `A team named "${name}" already exists.`);
+  }
+  const domain = input.domain === undefined ? current.domain : input.domain;
+  const updatedAt = new Date().toISOString();
+  await db.updateTable('teams').set({ name, domain, updated_at: updatedAt }).where('id', '=', id).execute();
+  return { ...current, name, domain, updatedAt };
+}

@@ -144,7 +144,12 @@ export const OAuthTokenInput = Type.Object(
 const QueueInfo = Type.Object({ name: Type.String(), size: Type.Integer() });
 
 /** Fields the server owns: accepted in a request (so a GET response can be sent back verbatim) and ignored. */
-export const READ_ONLY_FIELDS = ['_id', 'lastModified', 'createdAt', 'queues', 'offline'] as const;
+export const READ_ONLY_FIELDS = ['_id', 'lastModified', 'createdAt', 'queues', 'offline', 'lastPing'] as const;
+
+const LastPing = Type.Object(
+  { at: Type.String({ format: 'date-time' }), ok: Type.Boolean(), code: Type.Union([Type.String(), Type.Null()], { description: 'The error code of a failed ping.' }) },
+  { description: 'The last ping: when, whether the API answered, and the error code if not (null when never pinged).' },
+);
 
 export const ConnectionInput = Type.Object(
   {
@@ -167,6 +172,7 @@ export const ConnectionInput = Type.Object(
     createdAt: Type.Optional(Type.String({ description: 'Ignored (read-only).' })),
     offline: Type.Optional(Type.Boolean({ description: 'Ignored (read-only).' })),
     queues: Type.Optional(Type.Array(QueueInfo, { description: 'Ignored (read-only).' })),
+    lastPing: Type.Optional(Type.Union([LastPing, Type.Null()], { description: 'Ignored (read-only).' })),
   },
   { additionalProperties: false },
 );
@@ -189,6 +195,7 @@ export const Connection = Type.Object(
     debugDate: Type.Optional(Type.String({ format: 'date-time' })),
     offline: Type.Boolean(),
     queues: Type.Array(QueueInfo),
+    lastPing: Type.Optional(Type.Union([LastPing, Type.Null()])),
   },
   { additionalProperties: false },
 );

@@ -19,6 +19,8 @@ export interface StoredConnection {
   lastModified: string;
   /** For type "integration": the definition it uses. */
   integrationId?: string | null;
+  /** The last ping: when, and its error code (null when it answered). */
+  lastPing?: { at: string; code: string | null } | null;
 }
 
 export interface ListFilter {
@@ -53,6 +55,7 @@ export class ConnectionRepository {
       createdAt: row.created_at,
       lastModified: row.last_modified,
       integrationId: row.integration_id,
+      lastPing: row.last_ping_at ? { at: row.last_ping_at, code: row.last_ping_code ?? null } : null,
     };
   }
 
@@ -104,6 +107,16 @@ export class ConnectionRepository {
     await this.db
       .updateTable('connections')
       .set({ offline: offline ? 1 : 0 })
+      .where('team_id', '=', teamId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Records a ping: when, its error code (null = it answered) and the offline flag it implies. */
+  async recordPing(teamId: string, id: string, ping: { at: string; code: string | null }): Promise<void> {
+    await this.db
+      .updateTable('connections')
+      .set({ offline: ping.code === null ? 0 : 1, last_ping_at: ping.at, last_ping_code: ping.code })
       .where('team_id', '=', teamId)
       .where('id', '=', id)
       .execute();

@@ -85,6 +85,7 @@ export class ConnectionService {
       if (masked[field] !== undefined) (wire as Record<string, unknown>)[field] = masked[field];
     }
     if (connection.debugUntil !== null) wire.debugDate = connection.debugUntil;
+    wire.lastPing = connection.lastPing ? { at: connection.lastPing.at, ok: connection.lastPing.code === null, code: connection.lastPing.code } : null;
     return wire;
   }
 
@@ -217,8 +218,7 @@ export class ConnectionService {
   async ping(teamId: string, id: string): Promise<PingOutcome> {
     const connection = await this.get(teamId, id);
     const outcome = await this.#ping(connection);
-    const offline = !outcome.ok;
-    if (offline !== connection.offline) await this.repo.setOffline(teamId, id, offline);
+    await this.repo.recordPing(teamId, id, { at: this.#now().toISOString(), code: outcome.ok ? null : outcome.code });
     return outcome;
   }
 

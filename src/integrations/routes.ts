@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { AppError } from '../errors.js';
 import { decodeCursor, encodeCursor, UUID } from '../server/cursor.js';
 import { ErrorResponse } from '../server/schemas.js';
 import { IntegrationConfig } from './definition.js';
@@ -75,6 +76,29 @@ export const integrationRoutes: FastifyPluginAsyncTypebox<{ service: Integration
     '/integration',
     { schema: { tags: TAGS, summary: 'Create an integration', description: 'From a config, or `from_catalog` a shipped definition.', body: CreateBody, response: { 201: IntegrationResponse, ...errors, 409: ErrorResponse } } },
     async (request, reply) => reply.status(201).send(await service.toWire(await service.create(request.principal.teamId, request.body))),
+  );
+
+  app.post(
+    '/integration/validate',
+    {
+      config: { allowReadScope: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Check a config without saving it',
+        description: 'The same checks as a create (the published schema, then the definition rules); `errors[].field` is the JSON path under `config`. Editors call it as the user types.',
+        body: Type.Object({ config: Type.Unknown() }, { additionalProperties: false }),
+        response: { 200: Type.Object({ valid: Type.Boolean(), errors: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })) }), ...errors },
+      },
+    },
+    async (request) => {
+      try {
+        service.validateConfig(request.body.config);
+        return { valid: true, errors: [] };
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
+        return { valid: false, errors: error.details.map((d) => ({ field: d.field ?? 'config', message: d.message })) };
+      }
+    },
   );
 
   app.get(

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { authDecorations, apiKeyAuth } from '../auth/plugin.js';
 import { AuthFailureLimiter } from '../auth/failure-limiter.js';
+import { teamRoutes } from '../auth/routes.js';
 import type { Config } from '../config.js';
 import { connectionRoutes } from '../connections/routes.js';
 import { catalogRoutes, integrationRoutes, schemaRoutes } from '../integrations/routes.js';
@@ -23,6 +24,7 @@ import { createAjv } from '../validation.js';
 import { webhookEventRoutes, webhookReceiverRoutes } from '../webhooks/routes.js';
 import type { AppContext } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler.js';
+import { findConsoleDir, registerConsole } from './console.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi.js';
 import { recordRoutes } from './route-table.js';
 import { securityHeaders } from './security-headers.js';
@@ -62,11 +64,14 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   app.addHook('onSend', securityHeaders);
 
   recordRoutes(app);
-  registerErrorHandling(app);
   app.addHook('preValidation', refuseNulInUrl);
   // One limiter for every group that needs an API key: failures anywhere count together.
   const limiter = new AuthFailureLimiter({ limit: config.authFailureLimit, windowMs: config.authFailureWindowSeconds * 1000 });
   const requireApiKey = apiKeyAuth(context.store, limiter);
+
+  // The console (web/) is served from the same server; its fallback never shadows an API route.
+  const webConsole = await registerConsole(app, findConsoleDir());
+  registerErrorHandling(app, { fallback: webConsole.fallback });
   await app.register(authDecorations);
   await registerOpenApi(app, config.publicUrl, version);
 
@@ -86,6 +91,7 @@ export async function buildApp({ config, context, logger }: BuildAppOptions): Pr
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', requireApiKey);
+      await v1.register(teamRoutes, { store: context.store });
       await v1.register(connectionRoutes, { service: context.connections, publicUrl: config.publicUrl });
       await v1.register(catalogRoutes, { service: context.integrations });
       await v1.register(connectApiRoutes, { service: context.connect });

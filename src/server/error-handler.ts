@@ -23,7 +23,7 @@ function statusOf(error: FastifyError): number {
 }
 
 /** Registers the one error handler and the 404 handler on the root instance. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, options: { fallback?: (request: FastifyRequest, reply: FastifyReply) => boolean } = {}): void {
   app.setErrorHandler((rawError: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (rawError instanceof AppError) {
       if (rawError.status >= 500) request.log.error({ err: rawError }, 'request failed');
@@ -76,6 +76,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // A browser asking for a console route (e.g. /connections/abc) gets the console's index.html.
+    if (options.fallback?.(request, reply)) return;
     reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API reference.`));
   });
 }

@@ -31,6 +31,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
         { name: 'jobs', description: 'Runs of flows, their per-record errors and retries.' },
         { name: 'files', description: 'Custom-integration file sync: upload URLs, uploads and files (seeds 000/001).' },
         { name: 'inventory', description: 'Apps, app accounts, users and licenses (seeds 000/001).' },
+        { name: 'team', description: 'The caller\'s team and its API keys.' },
         { name: 'system' },
       ],
     },

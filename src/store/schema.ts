@@ -40,6 +40,9 @@ export interface ConnectionsTable {
   last_modified: string;
   /** For type "integration": the definition it uses. */
   integration_id: string | null;
+  /** When the last ping ran, and its error code (null when it answered); written only by ping. */
+  last_ping_at?: string | null;
+  last_ping_code?: string | null;
 }
 
 export interface AuditEntriesTable {

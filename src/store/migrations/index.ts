@@ -9,6 +9,7 @@ import * as exportOnce from './0007-export-once.js';
 import * as inventory from './0008-inventory.js';
 import * as sync from './0009-sync.js';
 import * as csvColumns from './0010-csv-columns.js';
+import * as lastPing from './0011-last-ping.js';
 
 /** Every migration in order. Names never change once released: the store records them. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-inventory': inventory,
   '0009-sync': sync,
   '0010-csv-columns': csvColumns,
+  '0011-last-ping': lastPing,
 };
