@@ -41,6 +41,8 @@ export interface World {
   filePath: string;
   sync: string;
   webhookEvent: string;
+  /** A second API key of the team (its id), for the /v1/keys routes. */
+  apiKey: string;
 }
 
 async function created<T>(label: string, res: Promise<ApiResponse<T>>): Promise<T> {
@@ -117,6 +119,7 @@ export async function buildWorld(server: TestServer, key: string, upstream: stri
     headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', secrets.webhookSecret).update(payload).digest('hex') },
   });
   expect(delivered.status, delivered.text).toBe(200);
+  const apiKey = (await created('api key', call<{ apiKey: { id: string } }>('POST', '/v1/keys', { name: `reader ${tag}`, scope: 'read' }))).apiKey.id;
   return {
     key,
     restConnection,
@@ -136,6 +139,7 @@ export async function buildWorld(server: TestServer, key: string, upstream: stri
     filePath: upload.uploadFileParameters.filePath,
     sync,
     webhookEvent: delivered.body.id,
+    apiKey,
   };
 }
 
@@ -150,6 +154,7 @@ export function idFor(world: World, url: string, param: string): string {
   if (url.startsWith('/v1/imports')) return world.importId;
   if (url.startsWith('/v1/integrations')) return world.flowGroup;
   if (url.startsWith('/v1/jobs')) return world.job;
+  if (url.startsWith('/v1/keys')) return world.apiKey;
   if (url.startsWith('/v1/flows')) return param === 'stepId' ? world.importId : world.flow;
   if (url.startsWith('/v1/catalog')) return 'github';
   if (url.startsWith('/v1.0/apps')) return world.app;
