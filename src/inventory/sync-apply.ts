@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import type { Database, InvUsersTable } from '../store/schema.js';
-import { readSyncPayload } from './payload/stream.js';
+import type { Database } from '../store/schema.js';
+import { readSyncPayloadBatches } from './payload/stream.js';
 import { type RowError, validateLicense, validateLicenseUser, validateUser, ValidUsers } from './payload/validate.js';
+import { LICENSE_USER_BATCH, LICENSE_USER_COLUMNS, PENDING_BATCH, PENDING_COLUMNS, type StatementTimes, SyncWriter, USER_BATCH, USER_COLUMNS } from './sync-writer.js';
 
 /** How much of the file went where. */
 export interface SyncCounts {
@@ -16,12 +17,33 @@ export interface SyncCounts {
 
 export type ApplyOutcome = { ok: true; counts: SyncCounts; rowErrors: RowError[] } | { ok: false; message: string; rowErrors: RowError[] };
 
+export interface ApplySyncInput {
+  syncId: string;
+  teamId: string;
+  appAccountId: string;
+  source: Readable;
+  now?: Date;
+  /** Filled with the time spent per kind of statement (benchmarks). */
+  statementTimes?: StatementTimes;
+}
+
 /** Row errors kept on the sync (all are counted). */
 export const ROW_ERRORS_KEPT = 1000;
-const BATCH = 500;
+/** SQLite page cache while a sync's transaction runs, in KiB (the default is 2 MiB). */
+const SQLITE_CACHE_KIB = 64 * 1024;
 
 /** A failed file: the transaction is rolled back, so the previous state stays. */
 class FileRefused extends Error {}
+
+/** The first ROW_ERRORS_KEPT errors of a kind, and how many there were. */
+class Errors {
+  readonly kept: RowError[] = [];
+  count = 0;
+  add(error: RowError): void {
+    this.count++;
+    if (this.kept.length < ROW_ERRORS_KEPT) this.kept.push(error);
+  }
+}
 
 /**
  * Applies one payload to an app account inside one transaction: the account's users, licenses
@@ -29,170 +51,201 @@ class FileRefused extends Error {}
  * (with the date), not deleted; assignments absent are dropped. Rows are streamed and written in
  * batches, so memory holds one batch and the set of valid emails, whatever the file's size.
  * Any failure rolls the whole transaction back: the previous state is intact.
+ *
+ * License users need every user of the file to be checked. When `users` comes first (the usual
+ * layout), a license user read after it is checked at once and written; one that fails its check
+ * is staged instead and checked again at the end, so that row errors keep their order (users and
+ * licenses first, then license users, in file order). When licenses come first, or a license
+ * repeats the name of an earlier one, license users are staged in `sync_pending_license_users`
+ * and checked once the whole file is read.
  */
-export async function applySync(
-  db: Kysely<Database>,
-  input: { syncId: string; teamId: string; appAccountId: string; source: Readable; now?: Date },
-): Promise<ApplyOutcome> {
-  const rowErrors: RowError[] = [];
-  let errorCount = 0;
-  const addError = (error: RowError) => {
-    errorCount++;
-    if (rowErrors.length < ROW_ERRORS_KEPT) rowErrors.push(error);
-  };
-  const now = (input.now ?? new Date()).toISOString();
+export async function applySync(db: Kysely<Database>, input: ApplySyncInput): Promise<ApplyOutcome> {
+  const errors = new Errors();
+  const licenseUserErrors = new Errors();
+  const rowErrors = () => [...errors.kept, ...licenseUserErrors.kept].slice(0, ROW_ERRORS_KEPT);
   try {
     const counts = await db.transaction().execute(async (trx) => {
-      const users = new ValidUsers();
-      const validLicenses = new Map<number, string>();
-      let userBatch: InvUsersTable[] = [];
-      let pending: Array<{ sync_id: string; seq: number; license_index: number; license: string; row: number; raw: string }> = [];
-      let seq = 0;
-      let licenses = 0;
-      const flushUsers = async () => {
-        if (userBatch.length === 0) return;
-        await trx
-          .insertInto('inv_users')
-          .values(userBatch)
-          .onConflict((oc) =>
-            oc.columns(['app_account_id', 'email']).doUpdateSet((eb) => ({
-              original_email: eb.ref('excluded.original_email'),
-              external_id: eb.ref('excluded.external_id'),
-              first_name: eb.ref('excluded.first_name'),
-              last_name: eb.ref('excluded.last_name'),
-              status: eb.ref('excluded.status'),
-              external_status: eb.ref('excluded.external_status'),
-              roles: eb.ref('excluded.roles'),
-              last_used_date: eb.ref('excluded.last_used_date'),
-              removed_at: null,
-              seen_sync: eb.ref('excluded.seen_sync'),
-            })),
-          )
-          .execute();
-        userBatch = [];
-      };
-      const flushPending = async () => {
-        if (pending.length === 0) return;
-        await trx.insertInto('sync_pending_license_users').values(pending).execute();
-        pending = [];
-      };
-
-      for await (const item of readSyncPayload(input.source)) {
-        if (item.kind === 'error') {
-          if (item.error.section === 'file') throw new FileRefused(`The file cannot be read: ${item.error.message}`);
-          addError(item.error);
-        } else if (item.kind === 'user') {
-          const result = validateUser(item.raw, item.index);
-          if (!result.ok) {
-            addError(result.error);
-            continue;
-          }
-          const duplicate = users.add(result.user, item.index);
-          if (duplicate) {
-            addError(duplicate);
-            continue;
-          }
-          const u = result.user;
-          userBatch.push({
-            app_account_id: input.appAccountId,
-            email: u.email,
-            team_id: input.teamId,
-            original_email: u.originalEmail,
-            external_id: u.id,
-            first_name: u.firstName,
-            last_name: u.lastName,
-            status: u.status,
-            external_status: u.externalStatus,
-            roles: JSON.stringify(u.roles),
-            last_used_date: u.lastUsedDate,
-            removed_at: null,
-            seen_sync: input.syncId,
-          });
-          if (userBatch.length >= BATCH) await flushUsers();
-        } else if (item.kind === 'license') {
-          const result = validateLicense(item.raw, item.index);
-          if (!result.ok) {
-            addError(result.error);
-            continue;
-          }
-          licenses++;
-          validLicenses.set(item.index, result.license.name);
-          await trx
-            .insertInto('inv_licenses')
-            .values({ app_account_id: input.appAccountId, name: result.license.name, team_id: input.teamId, unassigned_amount: result.license.unassignedAmount, price_per_user: result.license.pricePerUser, removed_at: null, seen_sync: input.syncId })
-            .onConflict((oc) =>
-              oc.columns(['app_account_id', 'name']).doUpdateSet((eb) => ({
-                unassigned_amount: eb.ref('excluded.unassigned_amount'),
-                price_per_user: eb.ref('excluded.price_per_user'),
-                removed_at: null,
-                seen_sync: eb.ref('excluded.seen_sync'),
-              })),
-            )
-            .execute();
-        } else {
-          pending.push({ sync_id: input.syncId, seq: seq++, license_index: item.licenseIndex, license: item.license, row: item.index, raw: JSON.stringify(item.raw) });
-          if (pending.length >= BATCH) await flushPending();
-        }
+      const writer = new SyncWriter(trx, input.statementTimes);
+      const cache = await writer.widenCache(SQLITE_CACHE_KIB);
+      try {
+        return await new SyncRun(writer, input, errors, licenseUserErrors).run();
+      } finally {
+        await writer.restoreCache(cache);
       }
-      await flushUsers();
-      await flushPending();
-      if (users.size === 0) throw new FileRefused('The file has no valid user; at least one is required (see the row errors).');
-
-      // License users, now that every user of the file is known.
-      let licenseUsers = 0;
-      for (let from = 0; ; from += BATCH) {
-        const rows = await trx.selectFrom('sync_pending_license_users').selectAll().where('sync_id', '=', input.syncId).where('seq', '>=', from).where('seq', '<', from + BATCH).orderBy('seq').execute();
-        if (rows.length === 0) break;
-        const values = [];
-        for (const row of rows) {
-          const license = validLicenses.get(row.license_index);
-          if (license === undefined) continue; // its license had a row error, already reported
-          const result = validateLicenseUser(JSON.parse(row.raw) as unknown, row.row, license, users);
-          if (!result.ok) {
-            addError(result.error);
-            continue;
-          }
-          values.push({ app_account_id: input.appAccountId, license_name: license, email: result.licenseUser.email, license_status: result.licenseUser.licenseStatus, seen_sync: input.syncId });
-        }
-        if (values.length > 0) {
-          await trx
-            .insertInto('inv_license_users')
-            .values(values)
-            .onConflict((oc) => oc.columns(['app_account_id', 'license_name', 'email']).doUpdateSet((eb) => ({ license_status: eb.ref('excluded.license_status'), seen_sync: eb.ref('excluded.seen_sync') })))
-            .execute();
-          licenseUsers += values.length;
-        }
-      }
-      await trx.deleteFrom('sync_pending_license_users').where('sync_id', '=', input.syncId).execute();
-
-      // What the file no longer has: users and licenses marked removed, assignments dropped.
-      const removedUsers = await trx
-        .updateTable('inv_users')
-        .set({ removed_at: now })
-        .where('app_account_id', '=', input.appAccountId)
-        .where('seen_sync', '!=', input.syncId)
-        .where('removed_at', 'is', null)
-        .executeTakeFirst();
-      const removedLicenses = await trx
-        .updateTable('inv_licenses')
-        .set({ removed_at: now })
-        .where('app_account_id', '=', input.appAccountId)
-        .where('seen_sync', '!=', input.syncId)
-        .where('removed_at', 'is', null)
-        .executeTakeFirst();
-      await trx.deleteFrom('inv_license_users').where('app_account_id', '=', input.appAccountId).where('seen_sync', '!=', input.syncId).execute();
-      return {
-        users: users.size,
-        licenses,
-        licenseUsers,
-        removedUsers: Number(removedUsers.numUpdatedRows),
-        removedLicenses: Number(removedLicenses.numUpdatedRows),
-        rowErrors: errorCount,
-      };
     });
-    return { ok: true, counts, rowErrors };
+    return { ok: true, counts: { ...counts, rowErrors: errors.count + licenseUserErrors.count }, rowErrors: rowErrors() };
   } catch (error) {
-    if (error instanceof FileRefused) return { ok: false, message: error.message, rowErrors };
+    if (error instanceof FileRefused) return { ok: false, message: error.message, rowErrors: rowErrors() };
     throw error;
+  }
+}
+
+/** The license whose users are being read in direct mode. */
+interface OpenLicense {
+  index: number;
+  name: string;
+  /** License users written for it so far (taken back if the license turns out invalid). */
+  written: number;
+}
+
+class SyncRun {
+  private readonly users = new ValidUsers();
+  /** Valid licenses by index in the file, and the names they used. */
+  private readonly validLicenses = new Map<number, string>();
+  private readonly validNames = new Set<string>();
+  private userParams: Array<string | null> = [];
+  private licenseUserParams: string[] = [];
+  private pendingParams: Array<string | number> = [];
+  private seq = 0;
+  private licenses = 0;
+  private licenseUsers = 0;
+  /** All users are known (`users` is over): license users can be checked as they come. */
+  private usersDone = false;
+  /** License users go to the staging table until the end of the file. */
+  private staging = false;
+  private open: OpenLicense | null = null;
+
+  constructor(
+    private readonly writer: SyncWriter,
+    private readonly input: ApplySyncInput,
+    private readonly errors: Errors,
+    private readonly licenseUserErrors: Errors,
+  ) {}
+
+  async run(): Promise<Omit<SyncCounts, 'rowErrors'>> {
+    for await (const batch of readSyncPayloadBatches(this.input.source)) {
+      for (const item of batch) {
+        switch (item.kind) {
+          case 'error':
+            if (item.error.section === 'file') throw new FileRefused(`The file cannot be read: ${item.error.message}`);
+            this.errors.add(item.error);
+            break;
+          case 'user':
+            this.user(item.raw, item.index);
+            break;
+          case 'users-end':
+            this.usersDone = true;
+            break;
+          case 'license-user':
+            this.licenseUser(item.raw, item.index, item.license, item.licenseIndex);
+            break;
+          case 'license':
+            await this.license(item.raw, item.index);
+            break;
+        }
+      }
+      if (this.userParams.length >= USER_BATCH * USER_COLUMNS.length) await this.flushUsers();
+      if (this.licenseUserParams.length >= LICENSE_USER_BATCH * LICENSE_USER_COLUMNS.length) await this.flushLicenseUsers();
+      if (this.pendingParams.length >= PENDING_BATCH * PENDING_COLUMNS.length) await this.flushPending();
+    }
+    await this.flushUsers();
+    await this.flushLicenseUsers();
+    await this.flushPending();
+    if (this.users.size === 0) throw new FileRefused('The file has no valid user; at least one is required (see the row errors).');
+    if (this.seq > 0) await this.applyStaged();
+    return { users: this.users.size, licenses: this.licenses, licenseUsers: this.licenseUsers, ...(await this.markRemoved()) };
+  }
+
+  private user(raw: unknown, index: number): void {
+    const result = validateUser(raw, index);
+    if (!result.ok) return this.errors.add(result.error);
+    const duplicate = this.users.add(result.user, index);
+    if (duplicate) return this.errors.add(duplicate);
+    const u = result.user;
+    const { appAccountId, teamId, syncId } = this.input;
+    this.userParams.push(appAccountId, u.email, teamId, u.originalEmail, u.id, u.firstName, u.lastName, u.status, u.externalStatus, JSON.stringify(u.roles), u.lastUsedDate, null, syncId);
+  }
+
+  private licenseUser(raw: unknown, index: number, license: string, licenseIndex: number): void {
+    if (!this.staging && (!this.usersDone || this.validNames.has(license))) this.staging = true;
+    if (!this.staging) {
+      const result = validateLicenseUser(raw, index, license, this.users);
+      if (result.ok) {
+        if (this.open?.index !== licenseIndex) this.open = { index: licenseIndex, name: license, written: 0 };
+        this.open.written++;
+        this.licenseUserParams.push(this.input.appAccountId, license, result.licenseUser.email, result.licenseUser.licenseStatus, this.input.syncId);
+        return;
+      }
+    }
+    // Checked (again) at the end; its error then takes its place among the license users' errors.
+    this.pendingParams.push(this.input.syncId, this.seq++, licenseIndex, license, index, JSON.stringify(raw));
+  }
+
+  private async license(raw: Parameters<typeof validateLicense>[0], index: number): Promise<void> {
+    const result = validateLicense(raw, index);
+    const open = this.open?.index === index ? this.open : null;
+    this.open = null;
+    if (!result.ok) {
+      this.errors.add(result.error);
+      if (open) {
+        // Its users were written as they came: take them back (no earlier license has this name).
+        await this.flushLicenseUsers();
+        await this.writer.run('delete inv_license_users', 'delete from inv_license_users where app_account_id = ? and license_name = ? and seen_sync = ?', [this.input.appAccountId, open.name, this.input.syncId]);
+      }
+      return;
+    }
+    if (open) this.licenseUsers += open.written;
+    this.licenses++;
+    this.validLicenses.set(index, result.license.name);
+    this.validNames.add(result.license.name);
+    const l = result.license;
+    await this.writer.run(
+      'insert inv_licenses',
+      'insert into inv_licenses (app_account_id, name, team_id, unassigned_amount, price_per_user, removed_at, seen_sync) values (?, ?, ?, ?, ?, null, ?) on conflict (app_account_id, name) do update set unassigned_amount = excluded.unassigned_amount, price_per_user = excluded.price_per_user, removed_at = null, seen_sync = excluded.seen_sync',
+      [this.input.appAccountId, l.name, this.input.teamId, l.unassignedAmount, l.pricePerUser, this.input.syncId],
+    );
+  }
+
+  private async flushUsers(): Promise<void> {
+    const params = this.userParams;
+    this.userParams = [];
+    for (let at = 0, step = USER_BATCH * USER_COLUMNS.length; at < params.length; at += step) await this.writer.insert('users', params.slice(at, at + step));
+  }
+
+  private async flushLicenseUsers(): Promise<void> {
+    const params = this.licenseUserParams;
+    this.licenseUserParams = [];
+    for (let at = 0, step = LICENSE_USER_BATCH * LICENSE_USER_COLUMNS.length; at < params.length; at += step) await this.writer.insert('licenseUsers', params.slice(at, at + step));
+  }
+
+  private async flushPending(): Promise<void> {
+    const params = this.pendingParams;
+    this.pendingParams = [];
+    for (let at = 0, step = PENDING_BATCH * PENDING_COLUMNS.length; at < params.length; at += step) await this.writer.insert('pending', params.slice(at, at + step));
+  }
+
+  /** Staged license users, in file order, now that every user of the file is known. */
+  private async applyStaged(): Promise<void> {
+    const { syncId, appAccountId } = this.input;
+    for (let from = 0; from < this.seq; from += PENDING_BATCH) {
+      const rows = await this.writer.select<{ license_index: number; row: number; raw: string }>(
+        'select sync_pending_license_users',
+        'select license_index, row, raw from sync_pending_license_users where sync_id = ? and seq >= ? and seq < ? order by seq',
+        [syncId, from, from + PENDING_BATCH],
+      );
+      for (const row of rows) {
+        const license = this.validLicenses.get(Number(row.license_index));
+        if (license === undefined) continue; // its license had a row error, already reported
+        const result = validateLicenseUser(JSON.parse(row.raw) as unknown, Number(row.row), license, this.users);
+        if (!result.ok) {
+          this.licenseUserErrors.add(result.error);
+          continue;
+        }
+        this.licenseUserParams.push(appAccountId, license, result.licenseUser.email, result.licenseUser.licenseStatus, syncId);
+        this.licenseUsers++;
+      }
+      await this.flushLicenseUsers();
+    }
+    await this.writer.run('delete sync_pending_license_users', 'delete from sync_pending_license_users where sync_id = ?', [syncId]);
+  }
+
+  /** What the file no longer has: users and licenses marked removed, assignments dropped. */
+  private async markRemoved(): Promise<Pick<SyncCounts, 'removedUsers' | 'removedLicenses'>> {
+    const { appAccountId, syncId } = this.input;
+    const now = (this.input.now ?? new Date()).toISOString();
+    const removedUsers = await this.writer.run('update inv_users', 'update inv_users set removed_at = ? where app_account_id = ? and seen_sync != ? and removed_at is null', [now, appAccountId, syncId]);
+    const removedLicenses = await this.writer.run('update inv_licenses', 'update inv_licenses set removed_at = ? where app_account_id = ? and seen_sync != ? and removed_at is null', [now, appAccountId, syncId]);
+    await this.writer.run('delete inv_license_users', 'delete from inv_license_users where app_account_id = ? and seen_sync != ?', [appAccountId, syncId]);
+    return { removedUsers, removedLicenses };
   }
 }
