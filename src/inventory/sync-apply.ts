@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { readSyncPayloadBatches } from './payload/stream.js';
 import { type RowError, validateLicense, validateLicenseUser, validateUser, ValidUsers } from './payload/validate.js';
-import { LICENSE_USER_BATCH, LICENSE_USER_COLUMNS, PENDING_BATCH, PENDING_COLUMNS, type StatementTimes, SyncWriter, USER_BATCH, USER_COLUMNS } from './sync-writer.js';
+import { type BatchRow, LICENSE_USER_BATCH, PENDING_BATCH, type StatementTimes, SyncWriter, USER_BATCH } from './sync-writer.js';
 
 /** How much of the file went where. */
 export interface SyncCounts {
@@ -93,9 +93,9 @@ class SyncRun {
   /** Valid licenses by index in the file, and the names they used. */
   private readonly validLicenses = new Map<number, string>();
   private readonly validNames = new Set<string>();
-  private userParams: Array<string | null> = [];
-  private licenseUserParams: string[] = [];
-  private pendingParams: Array<string | number> = [];
+  private userRows: BatchRow[] = [];
+  private licenseUserRows: BatchRow[] = [];
+  private pendingRows: BatchRow[] = [];
   private seq = 0;
   private licenses = 0;
   private licenseUsers = 0;
@@ -134,13 +134,13 @@ class SyncRun {
             break;
         }
       }
-      if (this.userParams.length >= USER_BATCH * USER_COLUMNS.length) await this.flushUsers();
-      if (this.licenseUserParams.length >= LICENSE_USER_BATCH * LICENSE_USER_COLUMNS.length) await this.flushLicenseUsers();
-      if (this.pendingParams.length >= PENDING_BATCH * PENDING_COLUMNS.length) await this.flushPending();
+      if (this.userRows.length >= USER_BATCH) await this.flushUsers(false);
+      if (this.licenseUserRows.length >= LICENSE_USER_BATCH) await this.flushLicenseUsers(false);
+      if (this.pendingRows.length >= PENDING_BATCH) await this.flushPending(false);
     }
-    await this.flushUsers();
-    await this.flushLicenseUsers();
-    await this.flushPending();
+    await this.flushUsers(true);
+    await this.flushLicenseUsers(true);
+    await this.flushPending(true);
     if (this.users.size === 0) throw new FileRefused('The file has no valid user; at least one is required (see the row errors).');
     if (this.seq > 0) await this.applyStaged();
     return { users: this.users.size, licenses: this.licenses, licenseUsers: this.licenseUsers, ...(await this.markRemoved()) };
@@ -152,8 +152,7 @@ class SyncRun {
     const duplicate = this.users.add(result.user, index);
     if (duplicate) return this.errors.add(duplicate);
     const u = result.user;
-    const { appAccountId, teamId, syncId } = this.input;
-    this.userParams.push(appAccountId, u.email, teamId, u.originalEmail, u.id, u.firstName, u.lastName, u.status, u.externalStatus, JSON.stringify(u.roles), u.lastUsedDate, null, syncId);
+    this.userRows.push([u.email, u.originalEmail, u.id, u.firstName, u.lastName, u.status, u.externalStatus, JSON.stringify(u.roles), u.lastUsedDate]);
   }
 
   private licenseUser(raw: unknown, index: number, license: string, licenseIndex: number): void {
@@ -163,12 +162,12 @@ class SyncRun {
       if (result.ok) {
         if (this.open?.index !== licenseIndex) this.open = { index: licenseIndex, name: license, written: 0 };
         this.open.written++;
-        this.licenseUserParams.push(this.input.appAccountId, license, result.licenseUser.email, result.licenseUser.licenseStatus, this.input.syncId);
+        this.licenseUserRows.push([license, result.licenseUser.email, result.licenseUser.licenseStatus]);
         return;
       }
     }
     // Checked (again) at the end; its error then takes its place among the license users' errors.
-    this.pendingParams.push(this.input.syncId, this.seq++, licenseIndex, license, index, JSON.stringify(raw));
+    this.pendingRows.push([this.seq++, licenseIndex, license, index, JSON.stringify(raw)]);
   }
 
   private async license(raw: Parameters<typeof validateLicense>[0], index: number): Promise<void> {
@@ -179,7 +178,7 @@ class SyncRun {
       this.errors.add(result.error);
       if (open) {
         // Its users were written as they came: take them back (no earlier license has this name).
-        await this.flushLicenseUsers();
+        await this.flushLicenseUsers(true);
         await this.writer.run('delete inv_license_users', 'delete from inv_license_users where app_account_id = ? and license_name = ? and seen_sync = ?', [this.input.appAccountId, open.name, this.input.syncId]);
       }
       return;
@@ -196,27 +195,28 @@ class SyncRun {
     );
   }
 
-  private async flushUsers(): Promise<void> {
-    const params = this.userParams;
-    this.userParams = [];
-    for (let at = 0, step = USER_BATCH * USER_COLUMNS.length; at < params.length; at += step) await this.writer.insert('users', params.slice(at, at + step));
+  /** Writes full batches (and, when `all`, the rest): the next rows then start a new batch. */
+  private async flushUsers(all: boolean): Promise<void> {
+    this.userRows = await this.flush('users', this.userRows, USER_BATCH, all);
   }
 
-  private async flushLicenseUsers(): Promise<void> {
-    const params = this.licenseUserParams;
-    this.licenseUserParams = [];
-    for (let at = 0, step = LICENSE_USER_BATCH * LICENSE_USER_COLUMNS.length; at < params.length; at += step) await this.writer.insert('licenseUsers', params.slice(at, at + step));
+  private async flushLicenseUsers(all: boolean): Promise<void> {
+    this.licenseUserRows = await this.flush('licenseUsers', this.licenseUserRows, LICENSE_USER_BATCH, all);
   }
 
-  private async flushPending(): Promise<void> {
-    const params = this.pendingParams;
-    this.pendingParams = [];
-    for (let at = 0, step = PENDING_BATCH * PENDING_COLUMNS.length; at < params.length; at += step) await this.writer.insert('pending', params.slice(at, at + step));
+  private async flushPending(all: boolean): Promise<void> {
+    this.pendingRows = await this.flush('pending', this.pendingRows, PENDING_BATCH, all);
+  }
+
+  private async flush(table: 'users' | 'licenseUsers' | 'pending', rows: BatchRow[], batch: number, all: boolean): Promise<BatchRow[]> {
+    let at = 0;
+    for (; rows.length - at >= batch || (all && at < rows.length); at += batch) await this.writer.insert(table, rows.slice(at, at + batch), this.input);
+    return at === 0 ? rows : rows.slice(at);
   }
 
   /** Staged license users, in file order, now that every user of the file is known. */
   private async applyStaged(): Promise<void> {
-    const { syncId, appAccountId } = this.input;
+    const { syncId } = this.input;
     for (let from = 0; from < this.seq; from += PENDING_BATCH) {
       const rows = await this.writer.select<{ license_index: number; row: number; raw: string }>(
         'select sync_pending_license_users',
@@ -231,10 +231,10 @@ class SyncRun {
           this.licenseUserErrors.add(result.error);
           continue;
         }
-        this.licenseUserParams.push(appAccountId, license, result.licenseUser.email, result.licenseUser.licenseStatus, syncId);
+        this.licenseUserRows.push([license, result.licenseUser.email, result.licenseUser.licenseStatus]);
         this.licenseUsers++;
       }
-      await this.flushLicenseUsers();
+      await this.flushLicenseUsers(true);
     }
     await this.writer.run('delete sync_pending_license_users', 'delete from sync_pending_license_users where sync_id = ?', [syncId]);
   }

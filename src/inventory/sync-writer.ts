@@ -8,25 +8,15 @@ import type { Database } from '../store/schema.js';
  */
 
 type Param = string | number | null;
+/** One row of a batch: its own columns, in the order of the table's `columns`. */
+export type BatchRow = Param[];
 
-export const USER_COLUMNS = [
-  'app_account_id',
-  'email',
-  'team_id',
-  'original_email',
-  'external_id',
-  'first_name',
-  'last_name',
-  'status',
-  'external_status',
-  'roles',
-  'last_used_date',
-  'removed_at',
-  'seen_sync',
-] as const;
-const USER_UPDATES = ['original_email', 'external_id', 'first_name', 'last_name', 'status', 'external_status', 'roles', 'last_used_date', 'removed_at', 'seen_sync'];
-export const LICENSE_USER_COLUMNS = ['app_account_id', 'license_name', 'email', 'license_status', 'seen_sync'] as const;
-export const PENDING_COLUMNS = ['sync_id', 'seq', 'license_index', 'license', 'row', 'raw'] as const;
+/** What every row of a sync shares. */
+export interface SyncConstants {
+  appAccountId: string;
+  teamId: string;
+  syncId: string;
+}
 
 /** Rows per statement: well under both stores' parameter limits (SQLite 32766, PostgreSQL 65535). */
 export const USER_BATCH = 500;
@@ -34,23 +24,55 @@ export const LICENSE_USER_BATCH = 1000;
 export const PENDING_BATCH = 1000;
 
 interface Table {
-  insert: string;
-  columns: readonly string[];
+  table: string;
+  /** Columns of the statement: ':x' takes the sync's constant x, 'null' a NULL, a name the row's next value. */
+  columns: ReadonlyArray<readonly [column: string, source: string]>;
   conflict: string;
 }
 
 const TABLES = {
   users: {
-    insert: 'insert into inv_users',
-    columns: USER_COLUMNS,
-    conflict: ` on conflict (app_account_id, email) do update set ${USER_UPDATES.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    table: 'inv_users',
+    columns: [
+      ['app_account_id', ':appAccountId'],
+      ['email', 'row'],
+      ['team_id', ':teamId'],
+      ['original_email', 'row'],
+      ['external_id', 'row'],
+      ['first_name', 'row'],
+      ['last_name', 'row'],
+      ['status', 'row'],
+      ['external_status', 'row'],
+      ['roles', 'row'],
+      ['last_used_date', 'row'],
+      ['removed_at', 'null'],
+      ['seen_sync', ':syncId'],
+    ],
+    conflict: ` on conflict (app_account_id, email) do update set ${['original_email', 'external_id', 'first_name', 'last_name', 'status', 'external_status', 'roles', 'last_used_date', 'removed_at', 'seen_sync'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
   },
   licenseUsers: {
-    insert: 'insert into inv_license_users',
-    columns: LICENSE_USER_COLUMNS,
+    table: 'inv_license_users',
+    columns: [
+      ['app_account_id', ':appAccountId'],
+      ['license_name', 'row'],
+      ['email', 'row'],
+      ['license_status', 'row'],
+      ['seen_sync', ':syncId'],
+    ],
     conflict: ' on conflict (app_account_id, license_name, email) do update set license_status = excluded.license_status, seen_sync = excluded.seen_sync',
   },
-  pending: { insert: 'insert into sync_pending_license_users', columns: PENDING_COLUMNS, conflict: '' },
+  pending: {
+    table: 'sync_pending_license_users',
+    columns: [
+      ['sync_id', ':syncId'],
+      ['seq', 'row'],
+      ['license_index', 'row'],
+      ['license', 'row'],
+      ['row', 'row'],
+      ['raw', 'row'],
+    ],
+    conflict: '',
+  },
 } satisfies Record<string, Table>;
 
 export type TableName = keyof typeof TABLES;
@@ -69,17 +91,46 @@ export class SyncWriter {
     this.postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   }
 
-  /** Writes `params` (whole rows of `table`'s columns, flattened) in one statement. */
-  async insert(table: TableName, params: Param[]): Promise<void> {
-    const { columns } = TABLES[table];
-    const rows = params.length / columns.length;
-    if (rows === 0) return;
-    const key = `${table}:${rows}`;
+  /**
+   * Writes `rows` of `table` in one statement. SQLite: the rows go as one JSON parameter read with
+   * json_each, so the statement text stays the same whatever the batch size (better-sqlite3
+   * prepares every statement Kysely sends, and preparing 6,500 placeholders cost more than the
+   * inserts). PostgreSQL: a multi-row VALUES with one placeholder per value.
+   */
+  async insert(table: TableName, rows: BatchRow[], constants: SyncConstants): Promise<void> {
+    if (rows.length === 0) return;
+    const spec: Table = TABLES[table];
+    if (!this.postgres) {
+      const params: Param[] = [];
+      const select = spec.columns.map(([, source]) => {
+        if (source.startsWith(':')) {
+          params.push(constants[source.slice(1) as keyof SyncConstants]);
+          return '?';
+        }
+        return source === 'null' ? 'null' : 'row';
+      });
+      let n = 0;
+      const columns = select.map((value) => (value === 'row' ? `value ->> ${n++}` : value));
+      params.push(JSON.stringify(rows));
+      const text = `insert into ${spec.table} (${spec.columns.map(([c]) => c).join(', ')}) select ${columns.join(', ')} from json_each(?) where true${spec.conflict}`;
+      await this.execute(`insert ${table}`, text, params);
+      return;
+    }
+    const params: Param[] = [];
+    for (const row of rows) {
+      let n = 0;
+      for (const [, source] of spec.columns) {
+        if (source === 'row') params.push(row[n++] ?? null);
+        else if (source === 'null') params.push(null);
+        else params.push(constants[source.slice(1) as keyof SyncConstants]);
+      }
+    }
+    const key = `${table}:${rows.length}`;
     let text = this.statements.get(key);
     if (text === undefined) {
-      text = this.build(TABLES[table], rows);
-      if (this.postgres) text = numbered(text);
-      // Only the full-batch shape comes back often; the last, shorter batch is built each time.
+      const tuple = `(${spec.columns.map(() => '?').join(', ')})`;
+      text = numbered(`insert into ${spec.table} (${spec.columns.map(([c]) => c).join(', ')}) values ${Array.from({ length: rows.length }, () => tuple).join(', ')}${spec.conflict}`);
+      // Only the full-batch shape comes back often; shorter batches are built each time.
       if (this.statements.size < 16) this.statements.set(key, text);
     }
     await this.execute(`insert ${table}`, text, params);
@@ -126,10 +177,6 @@ export class SyncWriter {
     if (setting !== null) await sql.raw(`pragma cache_size = ${Math.trunc(setting)}`).execute(this.trx);
   }
 
-  private build(table: Table, rows: number): string {
-    const tuple = `(${table.columns.map(() => '?').join(', ')})`;
-    return `${table.insert} (${table.columns.join(', ')}) values ${Array.from({ length: rows }, () => tuple).join(', ')}${table.conflict}`;
-  }
 }
 
 /** `?` → `$1`, `$2` … (the statements here have no `?` inside literals). */
