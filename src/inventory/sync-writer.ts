@@ -116,6 +116,9 @@ export class SyncWriter {
       await this.execute(`insert ${table}`, text, params);
       return;
     }
+    // PostgreSQL refuses to update one row twice in a statement: a license user repeated in a
+    // batch keeps its last occurrence, as one statement per row would.
+    if (table === 'licenseUsers') rows = lastOccurrences(rows);
     const params: Param[] = [];
     for (const row of rows) {
       let n = 0;
@@ -177,6 +180,13 @@ export class SyncWriter {
     if (setting !== null) await sql.raw(`pragma cache_size = ${Math.trunc(setting)}`).execute(this.trx);
   }
 
+}
+
+/** The rows of `rows` whose (license, email) does not come again later in the batch. */
+function lastOccurrences(rows: BatchRow[]): BatchRow[] {
+  const last = new Map<string, number>();
+  rows.forEach((row, i) => last.set(`${String(row[0])}\u0000${String(row[1])}`, i));
+  return last.size === rows.length ? rows : rows.filter((row, i) => last.get(`${String(row[0])}\u0000${String(row[1])}`) === i);
 }
 
 /** `?` → `$1`, `$2` … (the statements here have no `?` inside literals). */
