@@ -20,6 +20,9 @@ export interface SyncWire {
   finishedAt: string | null;
 }
 
+/** Files from this size on are read and checked on a worker thread while the store writes. */
+export const PARALLEL_SYNC_BYTES = 4 * 1024 * 1024;
+
 function toWire(row: SyncsTable): SyncWire {
   return {
     id: row.id,
@@ -111,7 +114,13 @@ export class SyncService {
       : undefined;
     try {
       const file = await this.deps.files.get(row.team_id, row.file_id);
-      const outcome = await applySync(this.deps.db, { syncId: row.id, teamId: row.team_id, appAccountId: row.app_account_id, source: await this.deps.files.open(file) });
+      const outcome = await applySync(this.deps.db, {
+        syncId: row.id,
+        teamId: row.team_id,
+        appAccountId: row.app_account_id,
+        source: await this.deps.files.open(file),
+        parallel: Number(file.size) >= PARALLEL_SYNC_BYTES,
+      });
       const status: SyncsTable['status'] = !outcome.ok ? 'failed' : outcome.counts.rowErrors > 0 ? 'partial' : 'success';
       await this.#finish(row, status, outcome.ok ? outcome.counts : {}, outcome.rowErrors, outcome.ok ? null : outcome.message);
     } catch (error) {

@@ -7,7 +7,7 @@ import type { Database } from '../store/schema.js';
  * the database). The SQL is the same on both stores apart from the placeholders ($n / ?).
  */
 
-type Param = string | number | null;
+export type Param = string | number | null;
 /** One row of a batch: its own columns, in the order of the table's `columns`. */
 export type BatchRow = Param[];
 
@@ -25,7 +25,7 @@ export const PENDING_BATCH = 1000;
 
 interface Table {
   table: string;
-  /** Columns of the statement: ':x' takes the sync's constant x, 'null' a NULL, a name the row's next value. */
+  /** Columns of the statement: ':x' takes the sync's constant x, 'null' a NULL, 'row' / 'integer' the row's next value. */
   columns: ReadonlyArray<readonly [column: string, source: string]>;
   conflict: string;
 }
@@ -65,10 +65,10 @@ const TABLES = {
     table: 'sync_pending_license_users',
     columns: [
       ['sync_id', ':syncId'],
-      ['seq', 'row'],
-      ['license_index', 'row'],
+      ['seq', 'integer'],
+      ['license_index', 'integer'],
       ['license', 'row'],
-      ['row', 'row'],
+      ['row', 'integer'],
       ['raw', 'row'],
     ],
     conflict: '',
@@ -82,7 +82,6 @@ export type StatementTimes = Map<string, { n: number; ms: number }>;
 
 export class SyncWriter {
   readonly postgres: boolean;
-  private readonly statements = new Map<string, string>();
 
   constructor(
     private readonly trx: Kysely<Database>,
@@ -91,52 +90,34 @@ export class SyncWriter {
     this.postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   }
 
+  /** Writes `rows` of `table` in one statement. */
+  insert(table: TableName, rows: BatchRow[], constants: SyncConstants): Promise<void> {
+    return this.insertJson(table, serializeBatch(table, rows, this.postgres), constants);
+  }
+
   /**
-   * Writes `rows` of `table` in one statement. SQLite: the rows go as one JSON parameter read with
-   * json_each, so the statement text stays the same whatever the batch size (better-sqlite3
-   * prepares every statement Kysely sends, and preparing 6,500 placeholders cost more than the
-   * inserts). PostgreSQL: a multi-row VALUES with one placeholder per value.
+   * Writes a batch serialized by `serializeBatch`: the rows go as one JSON parameter, read with
+   * json_each (SQLite) or json_array_elements (PostgreSQL). The statement text is the same
+   * whatever the batch size: better-sqlite3 prepares every statement Kysely sends, and preparing
+   * thousands of placeholders cost more than the inserts; and a string crosses threads cheaply.
    */
-  async insert(table: TableName, rows: BatchRow[], constants: SyncConstants): Promise<void> {
-    if (rows.length === 0) return;
+  async insertJson(table: TableName, json: string, constants: SyncConstants): Promise<void> {
     const spec: Table = TABLES[table];
-    if (!this.postgres) {
-      const params: Param[] = [];
-      const select = spec.columns.map(([, source]) => {
-        if (source.startsWith(':')) {
-          params.push(constants[source.slice(1) as keyof SyncConstants]);
-          return '?';
-        }
-        return source === 'null' ? 'null' : 'row';
-      });
-      let n = 0;
-      const columns = select.map((value) => (value === 'row' ? `value ->> ${n++}` : value));
-      params.push(JSON.stringify(rows));
-      const text = `insert into ${spec.table} (${spec.columns.map(([c]) => c).join(', ')}) select ${columns.join(', ')} from json_each(?) where true${spec.conflict}`;
-      await this.execute(`insert ${table}`, text, params);
-      return;
-    }
-    // PostgreSQL refuses to update one row twice in a statement: a license user repeated in a
-    // batch keeps its last occurrence, as one statement per row would.
-    if (table === 'licenseUsers') rows = lastOccurrences(rows);
     const params: Param[] = [];
-    for (const row of rows) {
-      let n = 0;
-      for (const [, source] of spec.columns) {
-        if (source === 'row') params.push(row[n++] ?? null);
-        else if (source === 'null') params.push(null);
-        else params.push(constants[source.slice(1) as keyof SyncConstants]);
+    let n = 0;
+    const values = spec.columns.map(([, source]) => {
+      if (source === 'null') return 'null';
+      if (source.startsWith(':')) {
+        params.push(constants[source.slice(1) as keyof SyncConstants]);
+        return '?';
       }
-    }
-    const key = `${table}:${rows.length}`;
-    let text = this.statements.get(key);
-    if (text === undefined) {
-      const tuple = `(${spec.columns.map(() => '?').join(', ')})`;
-      text = numbered(`insert into ${spec.table} (${spec.columns.map(([c]) => c).join(', ')}) values ${Array.from({ length: rows.length }, () => tuple).join(', ')}${spec.conflict}`);
-      // Only the full-batch shape comes back often; shorter batches are built each time.
-      if (this.statements.size < 16) this.statements.set(key, text);
-    }
-    await this.execute(`insert ${table}`, text, params);
+      const value = `value ->> ${n++}`;
+      return source === 'integer' && this.postgres ? `(${value})::integer` : value;
+    });
+    params.push(json);
+    const rows = this.postgres ? 'json_array_elements(?::json) as rows(value)' : 'json_each(?)';
+    const text = `insert into ${spec.table} (${spec.columns.map(([c]) => c).join(', ')}) select ${values.join(', ')} from ${rows} where true${spec.conflict}`;
+    await this.execute(`insert ${table}`, this.postgres ? numbered(text) : text, params);
   }
 
   /** One statement of raw SQL with `?` placeholders (rewritten to $n on PostgreSQL); answers the rows it changed. */
@@ -180,6 +161,15 @@ export class SyncWriter {
     if (setting !== null) await sql.raw(`pragma cache_size = ${Math.trunc(setting)}`).execute(this.trx);
   }
 
+}
+
+/**
+ * A batch as the JSON parameter of `insertJson`. PostgreSQL refuses to update one row twice in a
+ * statement: there a license user repeated in a batch keeps its last occurrence, as one statement
+ * per row would.
+ */
+export function serializeBatch(table: TableName, rows: BatchRow[], postgres: boolean): string {
+  return JSON.stringify(postgres && table === 'licenseUsers' ? lastOccurrences(rows) : rows);
 }
 
 /** The rows of `rows` whose (license, email) does not come again later in the batch. */

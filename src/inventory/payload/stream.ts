@@ -56,7 +56,7 @@ export interface ReadSyncPayloadOptions {
  * }
  */
 export async function* readSyncPayload(
-  source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+  source: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
   options: ReadSyncPayloadOptions = {},
 ): AsyncGenerator<PayloadItem> {
   for await (const batch of readSyncPayloadBatches(source, options)) {
@@ -74,7 +74,7 @@ export interface UsersEnd {
  * `users` array closes: license users after it can be checked at once, all users being known.
  */
 export async function* readSyncPayloadBatches(
-  source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+  source: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
   options: ReadSyncPayloadOptions = {},
 ): AsyncGenerator<Array<PayloadItem | UsersEnd>> {
   const walker = new PayloadWalker(options.maxUsers ?? Number.POSITIVE_INFINITY);
