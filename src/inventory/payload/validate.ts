@@ -187,19 +187,20 @@ export function duplicateRowError(input: {
 /**
  * The file's valid users by normalised email: refuses duplicates (the later row) and serves as the
  * `UserLookup` of `validateLicenseUser`. A million users must fit in a few tens of MB, so this is
- * not a `Map` of objects but an open-addressing hash table over typed arrays: the emails' UTF-16
- * code units go into fixed-size pages, and each entry keeps where its email starts, its length,
- * its hash, its row and its status (about 40 bytes a user, table included).
+ * not a `Map` of objects but an open-addressing hash table over typed arrays: the emails' characters
+ * go into fixed-size pages (one byte each when they are all Latin-1, two otherwise), and each entry
+ * keeps where its email starts, its length, its hash, its row and its status (about 45 bytes a
+ * user, table included).
  */
 export class ValidUsers implements UserLookup {
-  private static readonly PAGE = 1 << 20; // code units per page (2 MiB); an email never spans pages
-  private readonly pages: Uint16Array[] = [];
-  private pageUsed = ValidUsers.PAGE;
-  /** Per entry: page × PAGE + offset of the email's first code unit. */
-  private starts = new Float64Array(1024);
+  /** Emails of Latin-1 characters only (bytes), and the others (UTF-16 code units). */
+  private readonly narrow = new Arena(Uint8Array);
+  private readonly wide = new Arena(Uint16Array);
+  /** Per entry: page × PAGE + offset of the email's first character; the top bit marks a wide email. */
+  private starts = new Uint32Array(1024);
   private lengths = new Uint16Array(1024);
   private hashes = new Int32Array(1024);
-  private rows = new Float64Array(1024);
+  private rows = new Uint32Array(1024);
   private statuses = new Uint8Array(1024);
   /** Slots: entry index + 1, 0 when free. Kept at most half full. */
   private slots = new Int32Array(2048);
@@ -219,7 +220,7 @@ export class ValidUsers implements UserLookup {
     }
     const index = this.count++;
     if (index === this.starts.length) this.growEntries();
-    this.starts[index] = this.store(email);
+    this.starts[index] = isLatin1(email) ? this.narrow.store(email) : WIDE + this.wide.store(email);
     this.lengths[index] = email.length;
     this.hashes[index] = hash;
     this.rows[index] = row;
@@ -245,30 +246,15 @@ export class ValidUsers implements UserLookup {
   private matches(index: number, email: string, hash: number): boolean {
     if (this.hashes[index] !== hash || this.lengths[index] !== email.length) return false;
     const start = this.starts[index]!;
-    const page = this.pages[Math.floor(start / ValidUsers.PAGE)]!;
-    const offset = start % ValidUsers.PAGE;
-    for (let i = 0; i < email.length; i++) if (page[offset + i] !== email.charCodeAt(i)) return false;
-    return true;
-  }
-
-  private store(email: string): number {
-    if (this.pageUsed + email.length > ValidUsers.PAGE) {
-      this.pages.push(new Uint16Array(ValidUsers.PAGE));
-      this.pageUsed = 0;
-    }
-    const page = this.pages[this.pages.length - 1]!;
-    const offset = this.pageUsed;
-    for (let i = 0; i < email.length; i++) page[offset + i] = email.charCodeAt(i);
-    this.pageUsed += email.length;
-    return (this.pages.length - 1) * ValidUsers.PAGE + offset;
+    return start >= WIDE ? this.wide.equals(start - WIDE, email) : this.narrow.equals(start, email);
   }
 
   private growEntries(): void {
     const size = this.starts.length * 2;
-    this.starts = grow(this.starts, new Float64Array(size));
+    this.starts = grow(this.starts, new Uint32Array(size));
     this.lengths = grow(this.lengths, new Uint16Array(size));
     this.hashes = grow(this.hashes, new Int32Array(size));
-    this.rows = grow(this.rows, new Float64Array(size));
+    this.rows = grow(this.rows, new Uint32Array(size));
     this.statuses = grow(this.statuses, new Uint8Array(size));
   }
 
@@ -284,7 +270,44 @@ export class ValidUsers implements UserLookup {
   }
 }
 
-function grow<T extends Float64Array | Uint16Array | Int32Array | Uint8Array>(from: T, to: T): T {
+/** Marks a start in the wide arena (starts stay below 2^31 in each arena: 2,048 pages of 2^20). */
+const WIDE = 2 ** 31;
+
+/** Pages of characters, one email after the other; an email never spans two pages. */
+class Arena<T extends Uint8Array | Uint16Array> {
+  private static readonly PAGE = 1 << 20;
+  private readonly pages: T[] = [];
+  private used = Arena.PAGE;
+
+  constructor(private readonly Page: new (length: number) => T) {}
+
+  /** Where `text` now starts: page × PAGE + offset. */
+  store(text: string): number {
+    if (this.used + text.length > Arena.PAGE) {
+      this.pages.push(new this.Page(Arena.PAGE));
+      this.used = 0;
+    }
+    const page = this.pages[this.pages.length - 1]!;
+    const offset = this.used;
+    for (let i = 0; i < text.length; i++) page[offset + i] = text.charCodeAt(i);
+    this.used += text.length;
+    return (this.pages.length - 1) * Arena.PAGE + offset;
+  }
+
+  equals(start: number, text: string): boolean {
+    const page = this.pages[Math.floor(start / Arena.PAGE)]!;
+    const offset = start % Arena.PAGE;
+    for (let i = 0; i < text.length; i++) if (page[offset + i] !== text.charCodeAt(i)) return false;
+    return true;
+  }
+}
+
+function isLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
+function grow<T extends Uint32Array | Uint16Array | Int32Array | Uint8Array>(from: T, to: T): T {
   to.set(from as never);
   return to;
 }
