@@ -8,7 +8,8 @@ import type { Database } from '../store/schema.js';
 import type { RowError } from './payload/validate.js';
 import { Errors, FileRefused, ROW_ERRORS_KEPT, type RunCounts, SyncRun } from './sync-run.js';
 import type { FromWorker, ToWorker, WorkerInput } from './sync-worker.js';
-import { type StatementTimes, type SyncConstants, SyncWriter } from './sync-writer.js';
+import type { SyncConstants } from './sync-batch.js';
+import { type StatementTimes, SyncWriter } from './sync-writer.js';
 
 export { ROW_ERRORS_KEPT } from './sync-run.js';
 

@@ -1,6 +1,6 @@
 import { readSyncPayloadBatches } from './payload/stream.js';
 import { type RowError, validateLicense, validateLicenseUser, validateUser, ValidUsers } from './payload/validate.js';
-import { type BatchRow, LICENSE_USER_BATCH, PENDING_BATCH, type Param, type SyncConstants, type TableName, USER_BATCH } from './sync-writer.js';
+import { type BatchRow, LICENSE_USER_BATCH, PENDING_BATCH, type Param, type SyncConstants, type TableName, USER_BATCH } from './sync-batch.js';
 
 /**
  * The logic of one sync, apart from where its statements run: reads the payload, checks every

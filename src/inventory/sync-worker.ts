@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Errors, FileRefused, type RunCounts, SyncRun, type SyncSink } from './sync-run.js';
-import { type BatchRow, type Param, serializeBatch, type SyncConstants, type TableName } from './sync-writer.js';
+import { type BatchRow, type Param, serializeBatch, type SyncConstants, type TableName } from './sync-batch.js';
 
 /**
  * The reading and checking half of a parallel sync (see `runInWorker` in sync-apply.ts): runs

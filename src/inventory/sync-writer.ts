@@ -1,27 +1,12 @@
 import { CompiledQuery, type Kysely, PostgresAdapter, type QueryResult, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { type BatchRow, type Param, serializeBatch, type SyncConstants, type TableName } from './sync-batch.js';
 
 /**
  * The writes of a sync, as multi-row statements built once per batch shape and sent straight to
  * the driver (no query builder per row: at a million rows Kysely's compilation cost more than
  * the database). The SQL is the same on both stores apart from the placeholders ($n / ?).
  */
-
-export type Param = string | number | null;
-/** One row of a batch: its own columns, in the order of the table's `columns`. */
-export type BatchRow = Param[];
-
-/** What every row of a sync shares. */
-export interface SyncConstants {
-  appAccountId: string;
-  teamId: string;
-  syncId: string;
-}
-
-/** Rows per statement: well under both stores' parameter limits (SQLite 32766, PostgreSQL 65535). */
-export const USER_BATCH = 500;
-export const LICENSE_USER_BATCH = 1000;
-export const PENDING_BATCH = 1000;
 
 interface Table {
   table: string;
@@ -73,9 +58,8 @@ const TABLES = {
     ],
     conflict: '',
   },
-} satisfies Record<string, Table>;
+} satisfies Record<TableName, Table>;
 
-export type TableName = keyof typeof TABLES;
 
 /** Time spent per kind of statement, when asked for (bench/file-sync.ts). */
 export type StatementTimes = Map<string, { n: number; ms: number }>;
@@ -161,22 +145,6 @@ export class SyncWriter {
     if (setting !== null) await sql.raw(`pragma cache_size = ${Math.trunc(setting)}`).execute(this.trx);
   }
 
-}
-
-/**
- * A batch as the JSON parameter of `insertJson`. PostgreSQL refuses to update one row twice in a
- * statement: there a license user repeated in a batch keeps its last occurrence, as one statement
- * per row would.
- */
-export function serializeBatch(table: TableName, rows: BatchRow[], postgres: boolean): string {
-  return JSON.stringify(postgres && table === 'licenseUsers' ? lastOccurrences(rows) : rows);
-}
-
-/** The rows of `rows` whose (license, email) does not come again later in the batch. */
-function lastOccurrences(rows: BatchRow[]): BatchRow[] {
-  const last = new Map<string, number>();
-  rows.forEach((row, i) => last.set(`${String(row[0])}\u0000${String(row[1])}`, i));
-  return last.size === rows.length ? rows : rows.filter((row, i) => last.get(`${String(row[0])}\u0000${String(row[1])}`) === i);
 }
 
 /** `?` → `$1`, `$2` … (the statements here have no `?` inside literals). */

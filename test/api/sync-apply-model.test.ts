@@ -165,3 +165,22 @@ describe.each([false, true])('applySync follows the payload contract in every la
     );
   }, 120_000);
 });
+
+describe.each([false, true])('applySync refuses a file as a whole, leaving the previous state (parallel: %s)', (parallel) => {
+  it('cut short after valid rows, or with no valid user', async () => {
+    const account = `refused${parallel ? 'par' : 'seq'}`.padEnd(24, '0');
+    const good = await sync(account, JSON.stringify({ users: [{ email: 'ann@example.com' }], licenses: [{ name: 'Pro', users: [{ email: 'ann@example.com' }] }] }), parallel);
+    expect(good).toMatchObject({ ok: true, counts: { users: 1, licenseUsers: 1 } });
+    const before = await state(account);
+    const rows = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ email: `u${i}@example.com` })).join(',');
+    const cut = await sync(account, `{"users":[${rows},{"email":"x@example.com"},{"email":`, parallel);
+    expect(cut).toMatchObject({ ok: false, message: expect.stringContaining('cannot be read') });
+    const none = await sync(account, JSON.stringify({ users: [{ email: 'nope' }, 7] }), parallel);
+    expect(none).toEqual({
+      ok: false,
+      message: 'The file has no valid user; at least one is required (see the row errors).',
+      rowErrors: [expect.objectContaining({ section: 'users', row: 0, field: 'email' }), expect.objectContaining({ section: 'users', row: 1, field: '' })],
+    });
+    expect(await state(account)).toEqual(before);
+  }, 60_000);
+});

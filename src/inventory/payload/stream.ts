@@ -34,6 +34,11 @@ export type PayloadItem =
 export interface ReadSyncPayloadOptions {
   /** More users than this stops the read with a file error. Default: no limit. */
   maxUsers?: number;
+  /**
+   * Hand whole rows to JSON.parse where possible (default). false sends every byte through the
+   * tokenizer: same items, slower; the tests compare both.
+   */
+  wholeRows?: boolean;
 }
 
 /**
@@ -78,7 +83,7 @@ export async function* readSyncPayloadBatches(
   options: ReadSyncPayloadOptions = {},
 ): AsyncGenerator<Array<PayloadItem | UsersEnd>> {
   const walker = new PayloadWalker(options.maxUsers ?? Number.POSITIVE_INFINITY);
-  const reader = new ChunkReader(walker);
+  const reader = new ChunkReader(walker, options.wholeRows ?? true);
   // One chunk at a time: the items of a chunk are handed out before the next chunk is read, so a
   // slow consumer slows the reading down instead of letting items pile up.
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
@@ -114,14 +119,17 @@ class ChunkReader {
   private readonly position: TokenizerPosition;
   private carry: Buffer | null = null;
 
-  constructor(private readonly walker: PayloadWalker) {
+  constructor(
+    private readonly walker: PayloadWalker,
+    private readonly wholeRows: boolean,
+  ) {
     this.tokenizer.onToken = ({ token, value, offset }) => walker.token(token, value, offset);
     this.tokenizer.onError = (error) => walker.syntaxError(error);
     this.position = this.tokenizer as unknown as TokenizerPosition;
   }
 
   write(chunk: Uint8Array | string): void {
-    if (typeof chunk === 'string') {
+    if (typeof chunk === 'string' || !this.wholeRows) {
       this.flushCarry();
       this.tokenizer.write(chunk);
       return;

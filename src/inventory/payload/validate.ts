@@ -1,4 +1,4 @@
-import { DATE_PATTERN, EMAIL_PATTERN, LICENSE_STATUSES, LIMITS, USER_STATUSES } from './schema.js';
+import { DATE_PATTERN, EMAIL_PATTERN, LICENSE_STATUSES, LIMITS, USER_STATUSES } from './rules.js';
 
 /**
  * Per-row validation of a sync payload: pure functions from one raw row (as `stream.ts` yields it)
