@@ -41,7 +41,7 @@ export interface ApplySyncInput {
 }
 
 /** SQLite page cache while a sync's transaction runs, in KiB (the default is 2 MiB). */
-const SQLITE_CACHE_KIB = 32 * 1024;
+const SQLITE_CACHE_KIB = 16 * 1024;
 
 /**
  * Applies one payload to an app account inside one transaction: the account's users, licenses
