@@ -157,6 +157,8 @@ interface RunLog {
   syncMs: number;
   /** CPU the server process used during the sync (all its threads). */
   syncCpuMs: number;
+  /** The server's peak RSS before the sync started (after the upload). */
+  peakBeforeSyncMiB: number;
   totalMs: number;
   counts: Record<string, number>;
 }
@@ -225,7 +227,8 @@ function fiveSteps(server: Server, accountId: string, file: string, log: RunLog[
     if (put.status !== 200) throw new Error(`upload: ${put.status} ${putText}`);
     const registered = await api<{ id: number }>(server, 'POST', '/v1.0/files', { path: url.uploadFileParameters.filePath, type: 'customIntegrationData' });
     const t1 = performance.now();
-    const cpu0 = (await procStatus(server.pid)).cpuMs;
+    const before = await procStatus(server.pid);
+    const cpu0 = before.cpuMs;
     const started = await api<{ sync: { id: string } }>(server, 'PUT', '/v1.0/services/sync/custom', { idFile: registered.id, idAppAccount: accountId });
     let sync: Sync;
     for (;;) {
@@ -239,7 +242,7 @@ function fiveSteps(server: Server, accountId: string, file: string, log: RunLog[
     if (sync.status !== 'success' || c.users !== USERS || c.licenses !== LICENSES || c.licenseUsers !== LICENSE_USERS || c.rowErrors !== 0) {
       throw new Error(`unexpected sync: ${JSON.stringify({ status: sync.status, counts: c, error: sync.error, rowErrors: sync.rowErrors.slice(0, 3) })}`);
     }
-    log.push({ uploadMs: t1 - t0, syncMs: t2 - t1, syncCpuMs: cpu1 - cpu0, totalMs: t2 - t0, counts: c });
+    log.push({ uploadMs: t1 - t0, syncMs: t2 - t1, syncCpuMs: cpu1 - cpu0, peakBeforeSyncMiB: before.peakRssMiB, totalMs: t2 - t0, counts: c });
     return (c.users ?? 0) + (c.licenseUsers ?? 0);
   };
 }
@@ -329,7 +332,7 @@ async function onStore(kind: 'sqlite' | 'postgres', file: string, fileBytes: num
       `file: ${USERS.toLocaleString('en-US')} users, ${LICENSES} licenses with ${LICENSE_USERS.toLocaleString('en-US')} license users (${licenseSize(0).toLocaleString('en-US')}–${licenseSize(LICENSES - 1).toLocaleString('en-US')} each), ${(fileBytes / 1024 / 1024).toFixed(1)} MiB, uploaded as a stream`,
       ...timed.map(
         (r, i) =>
-          `run ${i + 1} (${i + WARMUP === 0 ? 'initial import' : 're-sync of the same file'}): upload ${round(r.uploadMs / 1000, 2)} s (GET url + PUT + POST files), sync ${round(r.syncMs / 1000, 2)} s wall / ${round(r.syncCpuMs / 1000, 2)} s server CPU (PUT sync → poll until done), total ${round(r.totalMs / 1000, 2)} s; ${Math.round(((r.counts.users ?? 0) + (r.counts.licenseUsers ?? 0)) / (r.syncMs / 1000)).toLocaleString('en-US')} rows/s of sync; counts ${JSON.stringify(r.counts)}`,
+          `run ${i + 1} (${i + WARMUP === 0 ? 'initial import' : 're-sync of the same file'}): upload ${round(r.uploadMs / 1000, 2)} s (GET url + PUT + POST files), sync ${round(r.syncMs / 1000, 2)} s wall / ${round(r.syncCpuMs / 1000, 2)} s server CPU (PUT sync → poll until done), total ${round(r.totalMs / 1000, 2)} s; server peak RSS before the sync (after the upload) ${round(r.peakBeforeSyncMiB, 1)} MiB; ${Math.round(((r.counts.users ?? 0) + (r.counts.licenseUsers ?? 0)) / (r.syncMs / 1000)).toLocaleString('en-US')} rows/s of sync; counts ${JSON.stringify(r.counts)}`,
       ),
       `server process (node dist/cli/main.js start, ${kind}): peak RSS ${round(idle.peakRssMiB, 1)} MiB after start-up, ${serverPeak} MiB at the end (VmHWM); ${WARMUP} warm-up + ${RUNS} timed runs of each side took ${round((performance.now() - startedAll) / 1000, 1)} s`,
       `this bench process (client + baseline) peak RSS ${cand.peakRssMiB} MiB; RSS at its start ${round(RSS_AT_LOAD / 1024 / 1024, 1)} MiB`,
