@@ -86,6 +86,8 @@ export class SyncRun {
           case 'error':
             if (item.error.section === 'file') throw new FileRefused(`The file cannot be read: ${item.error.message}`);
             this.errors.add(item.error);
+            // A license reported by the reader (a field over 1 MiB …) gets no license item: its users go.
+            if (item.error.section === 'licenses' && this.open?.index === item.error.row) await this.takeBack();
             break;
           case 'user':
             this.user(item.raw, item.index);
@@ -139,18 +141,13 @@ export class SyncRun {
 
   private async license(raw: Parameters<typeof validateLicense>[0], index: number): Promise<void> {
     const result = validateLicense(raw, index);
-    const open = this.open?.index === index ? this.open : null;
-    this.open = null;
     if (!result.ok) {
       this.errors.add(result.error);
-      if (open) {
-        // Its users were written as they came: take them back (no earlier license has this name).
-        await this.flushLicenseUsers(true);
-        await this.writer.run('delete inv_license_users', 'delete from inv_license_users where app_account_id = ? and license_name = ? and seen_sync = ?', [this.input.appAccountId, open.name, this.input.syncId]);
-      }
+      if (this.open?.index === index) await this.takeBack();
       return;
     }
-    if (open) this.licenseUsers += open.written;
+    if (this.open?.index === index) this.licenseUsers += this.open.written;
+    this.open = null;
     this.licenses++;
     this.validLicenses.set(index, result.license.name);
     this.validNames.add(result.license.name);
@@ -163,6 +160,14 @@ export class SyncRun {
   }
 
   /** Writes full batches (and, when `all`, the rest): the next rows then start a new batch. */
+  /** The open license is refused: its users, written as they came, are taken back (no earlier license has its name). */
+  private async takeBack(): Promise<void> {
+    const open = this.open!;
+    this.open = null;
+    await this.flushLicenseUsers(true);
+    await this.writer.run('delete inv_license_users', 'delete from inv_license_users where app_account_id = ? and license_name = ? and seen_sync = ?', [this.input.appAccountId, open.name, this.input.syncId]);
+  }
+
   private async flushUsers(all: boolean): Promise<void> {
     this.userRows = await this.flush('users', this.userRows, USER_BATCH, all);
   }

@@ -119,10 +119,10 @@ function* chunked(bytes: Buffer, size: number): Generator<Buffer> {
 }
 
 let run = 0;
-async function sync(account: string, json: string, parallel: boolean) {
+async function sync(account: string, json: string, parallel: boolean, chunk = 7 + (run % 50)) {
   const syncId = `s${(run++).toString().padStart(23, '0')}`;
   // Small chunks, so that rows cross chunk boundaries (and, in parallel, many messages cross threads).
-  const source = Readable.from(chunked(Buffer.from(json), 7 + (run % 50)));
+  const source = Readable.from(chunked(Buffer.from(json), chunk));
   return applySync(store.db, { syncId, teamId: 'team', appAccountId: account, source, parallel });
 }
 
@@ -182,5 +182,17 @@ describe.each([false, true])('applySync refuses a file as a whole, leaving the p
       rowErrors: [expect.objectContaining({ section: 'users', row: 0, field: 'email' }), expect.objectContaining({ section: 'users', row: 1, field: '' })],
     });
     expect(await state(account)).toEqual(before);
+  }, 60_000);
+});
+
+describe.each([false, true])('a license the reader refuses after its users (parallel: %s)', (parallel) => {
+  it('takes back the users written for it', async () => {
+    const account = `oversized${parallel ? 'par' : 'seq'}`.padEnd(24, '0');
+    const huge = JSON.stringify(Array.from({ length: 150_000 }, () => 12345678));
+    const json = `{"users":[{"email":"ann@example.com"},{"email":"bob@example.com"}],"licenses":[{"name":"Pro","users":[{"email":"ann@example.com"}],"pricePerUser":${huge}},{"name":"Team","users":[{"email":"bob@example.com"}]}]}`;
+    const outcome = await sync(account, json, parallel, 64 * 1024);
+    expect(outcome).toMatchObject({ ok: true, counts: { users: 2, licenses: 1, licenseUsers: 1, rowErrors: 1 } });
+    expect(outcome.rowErrors).toEqual([expect.objectContaining({ section: 'licenses', row: 0, field: 'pricePerUser', message: expect.stringContaining('larger than 1 MiB') })]);
+    expect((await state(account)).assignments).toEqual([{ license_name: 'Team', email: 'bob@example.com', license_status: 'active' }]);
   }, 60_000);
 });
