@@ -149,10 +149,16 @@ async function runInWorker(writer: SyncWriter, source: Readable, input: WorkerIn
 
 function startWorker(input: WorkerInput): Worker {
   const compiled = new URL('./sync-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: input });
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: input, resourceLimits: WORKER_LIMITS });
   // Running from the TypeScript sources (tsx, vitest): load the worker through tsx's loader.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
   const entry = new URL('./sync-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: input });
+  return new Worker(boot, { eval: true, workerData: input, resourceLimits: WORKER_LIMITS });
 }
+
+/**
+ * The worker's garbage is short-lived (the rows of a few chunks): a small young generation
+ * collects it often and cheaply instead of letting the heap, and the RSS, grow.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };

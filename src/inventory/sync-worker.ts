@@ -26,9 +26,9 @@ export interface WorkerInput extends SyncConstants {
 }
 
 /** Chunks asked for ahead of need, so that reading the file overlaps the parsing. */
-const PREFETCH = 16;
+const PREFETCH = 8;
 /** Inserts posted and not yet done before the run waits: bounds the memory between the threads. */
-const MAX_AHEAD = 16;
+const MAX_AHEAD = 8;
 
 const port = parentPort;
 if (port) {
