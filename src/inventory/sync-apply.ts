@@ -1,8 +1,17 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
-import type { Database, InvUsersTable } from '../store/schema.js';
-import { readSyncPayload } from './payload/stream.js';
-import { type RowError, validateLicense, validateLicenseUser, validateUser, ValidUsers } from './payload/validate.js';
+import type { Database } from '../store/schema.js';
+import type { RowError } from './payload/validate.js';
+import { Errors, FileRefused, ROW_ERRORS_KEPT, type RunCounts, SyncRun } from './sync-run.js';
+import type { FromWorker, ToWorker, WorkerInput } from './sync-worker.js';
+import type { SyncConstants } from './sync-batch.js';
+import { type StatementTimes, SyncWriter } from './sync-writer.js';
+
+export { ROW_ERRORS_KEPT } from './sync-run.js';
 
 /** How much of the file went where. */
 export interface SyncCounts {
@@ -16,183 +25,140 @@ export interface SyncCounts {
 
 export type ApplyOutcome = { ok: true; counts: SyncCounts; rowErrors: RowError[] } | { ok: false; message: string; rowErrors: RowError[] };
 
-/** Row errors kept on the sync (all are counted). */
-export const ROW_ERRORS_KEPT = 1000;
-const BATCH = 500;
+export interface ApplySyncInput {
+  syncId: string;
+  teamId: string;
+  appAccountId: string;
+  source: Readable;
+  now?: Date;
+  /**
+   * Read and check the file on a worker thread while this thread writes (same outcome, about
+   * twice as fast on two cores; costs a thread start, so worth it for large files only).
+   */
+  parallel?: boolean;
+  /** Filled with the time spent per kind of statement (benchmarks). */
+  statementTimes?: StatementTimes;
+}
 
-/** A failed file: the transaction is rolled back, so the previous state stays. */
-class FileRefused extends Error {}
+/** SQLite page cache while a sync's transaction runs, in KiB (the default is 2 MiB). */
+const SQLITE_CACHE_KIB = 16 * 1024;
 
 /**
  * Applies one payload to an app account inside one transaction: the account's users, licenses
  * and assignments become the file's. Users and licenses absent from the file are marked removed
  * (with the date), not deleted; assignments absent are dropped. Rows are streamed and written in
- * batches, so memory holds one batch and the set of valid emails, whatever the file's size.
+ * batches, so memory holds a few batches and the set of valid emails, whatever the file's size.
  * Any failure rolls the whole transaction back: the previous state is intact.
+ *
+ * What is written and in which order is `SyncRun`'s (sync-run.ts); here it runs in this thread,
+ * or with `parallel` on a worker that sends its writes back to this thread's transaction.
  */
-export async function applySync(
-  db: Kysely<Database>,
-  input: { syncId: string; teamId: string; appAccountId: string; source: Readable; now?: Date },
-): Promise<ApplyOutcome> {
-  const rowErrors: RowError[] = [];
-  let errorCount = 0;
-  const addError = (error: RowError) => {
-    errorCount++;
-    if (rowErrors.length < ROW_ERRORS_KEPT) rowErrors.push(error);
-  };
+export async function applySync(db: Kysely<Database>, input: ApplySyncInput): Promise<ApplyOutcome> {
+  const errors = new Errors();
+  const licenseUserErrors = new Errors();
+  const rowErrors = () => [...errors.kept, ...licenseUserErrors.kept].slice(0, ROW_ERRORS_KEPT);
+  const constants: SyncConstants = { syncId: input.syncId, teamId: input.teamId, appAccountId: input.appAccountId };
   const now = (input.now ?? new Date()).toISOString();
   try {
     const counts = await db.transaction().execute(async (trx) => {
-      const users = new ValidUsers();
-      const validLicenses = new Map<number, string>();
-      let userBatch: InvUsersTable[] = [];
-      let pending: Array<{ sync_id: string; seq: number; license_index: number; license: string; row: number; raw: string }> = [];
-      let seq = 0;
-      let licenses = 0;
-      const flushUsers = async () => {
-        if (userBatch.length === 0) return;
-        await trx
-          .insertInto('inv_users')
-          .values(userBatch)
-          .onConflict((oc) =>
-            oc.columns(['app_account_id', 'email']).doUpdateSet((eb) => ({
-              original_email: eb.ref('excluded.original_email'),
-              external_id: eb.ref('excluded.external_id'),
-              first_name: eb.ref('excluded.first_name'),
-              last_name: eb.ref('excluded.last_name'),
-              status: eb.ref('excluded.status'),
-              external_status: eb.ref('excluded.external_status'),
-              roles: eb.ref('excluded.roles'),
-              last_used_date: eb.ref('excluded.last_used_date'),
-              removed_at: null,
-              seen_sync: eb.ref('excluded.seen_sync'),
-            })),
-          )
-          .execute();
-        userBatch = [];
-      };
-      const flushPending = async () => {
-        if (pending.length === 0) return;
-        await trx.insertInto('sync_pending_license_users').values(pending).execute();
-        pending = [];
-      };
-
-      for await (const item of readSyncPayload(input.source)) {
-        if (item.kind === 'error') {
-          if (item.error.section === 'file') throw new FileRefused(`The file cannot be read: ${item.error.message}`);
-          addError(item.error);
-        } else if (item.kind === 'user') {
-          const result = validateUser(item.raw, item.index);
-          if (!result.ok) {
-            addError(result.error);
-            continue;
-          }
-          const duplicate = users.add(result.user, item.index);
-          if (duplicate) {
-            addError(duplicate);
-            continue;
-          }
-          const u = result.user;
-          userBatch.push({
-            app_account_id: input.appAccountId,
-            email: u.email,
-            team_id: input.teamId,
-            original_email: u.originalEmail,
-            external_id: u.id,
-            first_name: u.firstName,
-            last_name: u.lastName,
-            status: u.status,
-            external_status: u.externalStatus,
-            roles: JSON.stringify(u.roles),
-            last_used_date: u.lastUsedDate,
-            removed_at: null,
-            seen_sync: input.syncId,
-          });
-          if (userBatch.length >= BATCH) await flushUsers();
-        } else if (item.kind === 'license') {
-          const result = validateLicense(item.raw, item.index);
-          if (!result.ok) {
-            addError(result.error);
-            continue;
-          }
-          licenses++;
-          validLicenses.set(item.index, result.license.name);
-          await trx
-            .insertInto('inv_licenses')
-            .values({ app_account_id: input.appAccountId, name: result.license.name, team_id: input.teamId, unassigned_amount: result.license.unassignedAmount, price_per_user: result.license.pricePerUser, removed_at: null, seen_sync: input.syncId })
-            .onConflict((oc) =>
-              oc.columns(['app_account_id', 'name']).doUpdateSet((eb) => ({
-                unassigned_amount: eb.ref('excluded.unassigned_amount'),
-                price_per_user: eb.ref('excluded.price_per_user'),
-                removed_at: null,
-                seen_sync: eb.ref('excluded.seen_sync'),
-              })),
-            )
-            .execute();
-        } else {
-          pending.push({ sync_id: input.syncId, seq: seq++, license_index: item.licenseIndex, license: item.license, row: item.index, raw: JSON.stringify(item.raw) });
-          if (pending.length >= BATCH) await flushPending();
-        }
+      const writer = new SyncWriter(trx, input.statementTimes);
+      const cache = await writer.widenCache(SQLITE_CACHE_KIB);
+      try {
+        if (input.parallel) return await runInWorker(writer, input.source, { ...constants, now, postgres: writer.postgres }, errors, licenseUserErrors);
+        return await new SyncRun(writer, { ...constants, now, source: input.source }, errors, licenseUserErrors).run();
+      } finally {
+        await writer.restoreCache(cache);
       }
-      await flushUsers();
-      await flushPending();
-      if (users.size === 0) throw new FileRefused('The file has no valid user; at least one is required (see the row errors).');
-
-      // License users, now that every user of the file is known.
-      let licenseUsers = 0;
-      for (let from = 0; ; from += BATCH) {
-        const rows = await trx.selectFrom('sync_pending_license_users').selectAll().where('sync_id', '=', input.syncId).where('seq', '>=', from).where('seq', '<', from + BATCH).orderBy('seq').execute();
-        if (rows.length === 0) break;
-        const values = [];
-        for (const row of rows) {
-          const license = validLicenses.get(row.license_index);
-          if (license === undefined) continue; // its license had a row error, already reported
-          const result = validateLicenseUser(JSON.parse(row.raw) as unknown, row.row, license, users);
-          if (!result.ok) {
-            addError(result.error);
-            continue;
-          }
-          values.push({ app_account_id: input.appAccountId, license_name: license, email: result.licenseUser.email, license_status: result.licenseUser.licenseStatus, seen_sync: input.syncId });
-        }
-        if (values.length > 0) {
-          await trx
-            .insertInto('inv_license_users')
-            .values(values)
-            .onConflict((oc) => oc.columns(['app_account_id', 'license_name', 'email']).doUpdateSet((eb) => ({ license_status: eb.ref('excluded.license_status'), seen_sync: eb.ref('excluded.seen_sync') })))
-            .execute();
-          licenseUsers += values.length;
-        }
-      }
-      await trx.deleteFrom('sync_pending_license_users').where('sync_id', '=', input.syncId).execute();
-
-      // What the file no longer has: users and licenses marked removed, assignments dropped.
-      const removedUsers = await trx
-        .updateTable('inv_users')
-        .set({ removed_at: now })
-        .where('app_account_id', '=', input.appAccountId)
-        .where('seen_sync', '!=', input.syncId)
-        .where('removed_at', 'is', null)
-        .executeTakeFirst();
-      const removedLicenses = await trx
-        .updateTable('inv_licenses')
-        .set({ removed_at: now })
-        .where('app_account_id', '=', input.appAccountId)
-        .where('seen_sync', '!=', input.syncId)
-        .where('removed_at', 'is', null)
-        .executeTakeFirst();
-      await trx.deleteFrom('inv_license_users').where('app_account_id', '=', input.appAccountId).where('seen_sync', '!=', input.syncId).execute();
-      return {
-        users: users.size,
-        licenses,
-        licenseUsers,
-        removedUsers: Number(removedUsers.numUpdatedRows),
-        removedLicenses: Number(removedLicenses.numUpdatedRows),
-        rowErrors: errorCount,
-      };
     });
-    return { ok: true, counts, rowErrors };
+    return { ok: true, counts: { ...counts, rowErrors: errors.count + licenseUserErrors.count }, rowErrors: rowErrors() };
   } catch (error) {
-    if (error instanceof FileRefused) return { ok: false, message: error.message, rowErrors };
+    if (error instanceof FileRefused) return { ok: false, message: error.message, rowErrors: rowErrors() };
     throw error;
+  } finally {
+    if (!input.source.destroyed) input.source.destroy();
   }
 }
+
+/**
+ * Runs `SyncRun` on a worker (sync-worker.ts): this thread reads the source for it, chunk by chunk
+ * as it asks, and runs its statements in the order they come, answering each.
+ */
+async function runInWorker(writer: SyncWriter, source: Readable, input: WorkerInput, errors: Errors, licenseUserErrors: Errors): Promise<RunCounts> {
+  const worker = startWorker(input);
+  const chunks = (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+  const send = (message: ToWorker) => worker.postMessage(message);
+  try {
+    return await new Promise<RunCounts>((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        outcome();
+      };
+      const fail = (error: unknown) => settle(() => reject(error));
+      let reading = Promise.resolve();
+      let writing = Promise.resolve();
+      worker.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'pull':
+            reading = reading
+              .then(async () => {
+                if (settled) return;
+                const next = await chunks.next();
+                send(next.done ? { type: 'end' } : { type: 'chunk', bytes: next.value });
+              })
+              .catch(fail);
+            return;
+          case 'insert':
+          case 'run':
+          case 'select':
+            writing = writing
+              .then(async () => {
+                if (settled) return;
+                let value: unknown = null;
+                if (message.type === 'insert') await writer.insertJson(message.table, message.json, input);
+                else if (message.type === 'run') value = await writer.run(message.kind, message.text, message.params);
+                else value = await writer.select(message.kind, message.text, message.params);
+                send({ type: 'result', id: message.id, value });
+              })
+              .catch(fail);
+            return;
+          case 'done':
+          case 'failed':
+            // Every write it posted has been answered before it finished: `writing` is settled.
+            writing = writing.then(() => {
+              Object.assign(errors, message.errors);
+              Object.assign(licenseUserErrors, message.licenseUserErrors);
+              if (message.type === 'done') return settle(() => resolve(message.counts));
+              if (message.refused) return fail(new FileRefused(message.message));
+              const error = new Error(message.message);
+              if (message.stack) error.stack = message.stack;
+              fail(error);
+            });
+            return;
+        }
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`The sync worker stopped (exit code ${code}) before the end of the sync.`)));
+    });
+  } finally {
+    await worker.terminate();
+    await chunks.return?.();
+  }
+}
+
+function startWorker(input: WorkerInput): Worker {
+  const compiled = new URL('./sync-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: input, resourceLimits: WORKER_LIMITS });
+  // Running from the TypeScript sources (tsx, vitest): load the worker through tsx's loader.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
+  const entry = new URL('./sync-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: input, resourceLimits: WORKER_LIMITS });
+}
+
+/**
+ * The worker's garbage is short-lived (the rows of a few chunks): a small young generation
+ * collects it often and cheaply instead of letting the heap, and the RSS, grow.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };

@@ -22,6 +22,9 @@ export interface SyncWire {
   finishedAt: string | null;
 }
 
+/** Files from this size on are read and checked on a worker thread while the store writes. */
+export const PARALLEL_SYNC_BYTES = 4 * 1024 * 1024;
+
 function toWire(row: SyncsTable): SyncWire {
   return {
     id: row.id,
@@ -115,7 +118,13 @@ export class SyncService {
       const file = await this.deps.files.get(row.team_id, row.file_id);
       // CSV files are read as the JSON payload they stand for (src/inventory/csv/), then named by line.
       const csv = isCsvContentType(file.content_type) ? csvSyncSource(await this.deps.files.open(file), JSON.parse(file.columns ?? '{}') as Record<string, string>) : undefined;
-      const applied = await applySync(this.deps.db, { syncId: row.id, teamId: row.team_id, appAccountId: row.app_account_id, source: csv ? csv.stream : await this.deps.files.open(file) });
+      const applied = await applySync(this.deps.db, {
+        syncId: row.id,
+        teamId: row.team_id,
+        appAccountId: row.app_account_id,
+        source: csv ? csv.stream : await this.deps.files.open(file),
+        parallel: Number(file.size) >= PARALLEL_SYNC_BYTES,
+      });
       const outcome = csv ? csv.finish(applied) : applied;
       const status: SyncsTable['status'] = !outcome.ok ? 'failed' : outcome.counts.rowErrors > 0 ? 'partial' : 'success';
       await this.#finish(row, status, outcome.ok ? outcome.counts : {}, outcome.rowErrors, outcome.ok ? null : outcome.message);

@@ -11,27 +11,9 @@ import { type Static, Type } from 'typebox';
  * unknown fields inside a row are ignored, like unknown top-level keys.
  */
 
-/** Size limits shared by the schema and the row validator. */
-export const LIMITS = {
-  email: 320,
-  text: 200,
-  roles: 100,
-  role: 200,
-  licenseName: 200,
-} as const;
+import { DATE_PATTERN, EMAIL_PATTERN, LICENSE_STATUSES, LIMITS, USER_STATUSES } from './rules.js';
 
-/** An email address with optional surrounding blanks (the validator trims and lower-cases it). */
-export const EMAIL_PATTERN = '^\\s*[^\\s@]+@[^\\s@]+\\s*$';
-
-/**
- * ISO 8601 calendar date (`2024-05-31`) or date-time (`2024-05-31T12:00`, seconds, fractions and a
- * `Z` or `±hh:mm` offset optional; no offset means UTC). The validator also refuses dates that do
- * not exist (`2024-02-30`), which a pattern cannot.
- */
-export const DATE_PATTERN = '^(\\d{4})-(\\d{2})-(\\d{2})(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?(Z|[+-]\\d{2}:\\d{2})?)?$';
-
-export const USER_STATUSES = ['active', 'deleted'] as const;
-export const LICENSE_STATUSES = ['active', 'inactive', 'deleted'] as const;
+export { DATE_PATTERN, EMAIL_PATTERN, LICENSE_STATUSES, LIMITS, USER_STATUSES } from './rules.js';
 
 const Email = (description: string) =>
   Type.String({ pattern: EMAIL_PATTERN, maxLength: LIMITS.email, description, examples: ['ada@example.com'] });

@@ -270,3 +270,59 @@ describe('readSyncPayload: property', () => {
     );
   });
 });
+
+describe('readSyncPayload: whole rows through JSON.parse read like the tokenizer', () => {
+  const both = async (bytes: Buffer, chunk: number, maxUsers?: number) => {
+    const chunks = async function* () {
+      for (let at = 0; at < bytes.length; at += chunk) yield bytes.subarray(at, at + chunk);
+    };
+    const fast: PayloadItem[] = [];
+    for await (const item of readSyncPayload(chunks(), { maxUsers })) fast.push(item);
+    const slow: PayloadItem[] = [];
+    for await (const item of readSyncPayload(chunks(), { maxUsers, wholeRows: false })) slow.push(item);
+    return { fast, slow };
+  };
+  // Any JSON (unicode, escapes, lone surrogates, numbers, nesting, "__proto__" keys) as rows.
+  const row = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('email', '__proto__', 'roles')), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }),
+    fc.record({ email: fc.string({ unit: 'binary' }), roles: fc.array(fc.string({ unit: 'grapheme' }), { maxLength: 3 }) }),
+  );
+  const space = fc.constantFrom('', ' ', '\n', '\t\r\n ');
+  const document = fc
+    .record({ users: fc.array(row, { maxLength: 12 }), licenseUsers: fc.array(row, { maxLength: 6 }), ws: space, indent: fc.constantFrom(undefined, 1, '\t'), usersFirst: fc.boolean() })
+    .map(({ users, licenseUsers, ws, indent, usersFirst }) => {
+      const licenses = [{ name: 'Pro', users: licenseUsers }];
+      const text = JSON.stringify(usersFirst ? { users, licenses } : { licenses, users }, null, indent);
+      return { text: `${ws}${text}${ws}`, users, licenseUsers };
+    });
+
+  it('on valid documents: the rows JSON.parse gives, the same items as the tokenizer alone', async () => {
+    await fc.assert(
+      fc.asyncProperty(document, fc.integer({ min: 1, max: 300 }), async ({ text, users, licenseUsers }, chunk) => {
+        const { fast, slow } = await both(Buffer.from(text), chunk);
+        expect(fast).toEqual(slow);
+        const parsed = JSON.parse(text) as { users: unknown[]; licenses: Array<{ users: unknown[] }> };
+        expect(fast.flatMap((i) => (i.kind === 'user' ? [i.raw] : []))).toEqual(parsed.users);
+        expect(fast.flatMap((i) => (i.kind === 'license-user' ? [i.raw] : []))).toEqual(parsed.licenses[0]!.users);
+        expect(parsed.users).toHaveLength(users.length);
+        expect(parsed.licenses[0]!.users).toHaveLength(licenseUsers.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on damaged documents (a byte changed, cut, or invalid UTF-8): the same items and errors as the tokenizer alone', async () => {
+    const damaged = fc.tuple(document, fc.nat(), fc.constantFrom(0x7b, 0x7d, 0x5b, 0x5d, 0x22, 0x5c, 0x2c, 0x3a, 0x20, 0x00, 0x80, 0xc3, 0xff, 0x31, 0x6e), fc.boolean());
+    await fc.assert(
+      fc.asyncProperty(damaged, fc.integer({ min: 1, max: 200 }), fc.option(fc.integer({ min: 0, max: 8 })), async ([{ text }, at, byte, cut], chunk, maxUsers) => {
+        const bytes = Buffer.from(text);
+        const where = at % bytes.length;
+        const input = cut ? bytes.subarray(0, where) : Buffer.concat([bytes.subarray(0, where), Buffer.from([byte]), bytes.subarray(where + 1)]);
+        const { fast, slow } = await both(input, chunk, maxUsers ?? undefined);
+        expect(fast).toEqual(slow);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

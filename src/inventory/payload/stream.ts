@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { Tokenizer } from '@streamparser/json';
+import { findRowEnd, skipWhitespace } from './rows.js';
 import type { RowError } from './validate.js';
-import { PayloadWalker } from './walker.js';
+import { PayloadWalker, ROW_BYTES_LIMIT } from './walker.js';
 
 /** The file as a whole cannot be read; items yielded before it were read from the part before. */
 export interface FileError {
@@ -32,6 +34,11 @@ export type PayloadItem =
 export interface ReadSyncPayloadOptions {
   /** More users than this stops the read with a file error. Default: no limit. */
   maxUsers?: number;
+  /**
+   * Hand whole rows to JSON.parse where possible (default). false sends every byte through the
+   * tokenizer: same items, slower; the tests compare both.
+   */
+  wholeRows?: boolean;
 }
 
 /**
@@ -54,21 +61,150 @@ export interface ReadSyncPayloadOptions {
  * }
  */
 export async function* readSyncPayload(
-  source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+  source: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
   options: ReadSyncPayloadOptions = {},
 ): AsyncGenerator<PayloadItem> {
+  for await (const batch of readSyncPayloadBatches(source, options)) {
+    for (const item of batch) if (item.kind !== 'users-end') yield item;
+  }
+}
+
+/** Marks the end of the `users` array: every user of the file has been yielded before it. */
+export interface UsersEnd {
+  kind: 'users-end';
+}
+
+/**
+ * `readSyncPayload` one chunk at a time (no promise per row), with a `users-end` marker where the
+ * `users` array closes: license users after it can be checked at once, all users being known.
+ */
+export async function* readSyncPayloadBatches(
+  source: AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream,
+  options: ReadSyncPayloadOptions = {},
+): AsyncGenerator<Array<PayloadItem | UsersEnd>> {
   const walker = new PayloadWalker(options.maxUsers ?? Number.POSITIVE_INFINITY);
-  const tokenizer = new Tokenizer();
-  tokenizer.onToken = ({ token, value, offset }) => walker.token(token, value, offset);
-  tokenizer.onError = (error) => walker.syntaxError(error);
+  const reader = new ChunkReader(walker, options.wholeRows ?? true);
   // One chunk at a time: the items of a chunk are handed out before the next chunk is read, so a
   // slow consumer slows the reading down instead of letting items pile up.
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-    tokenizer.write(chunk);
-    yield* walker.take();
+    reader.write(chunk);
+    const items = walker.take();
+    if (items.length > 0) yield items;
     if (walker.failed) return;
   }
-  tokenizer.end();
-  walker.end();
-  yield* walker.take();
+  reader.end();
+  const items = walker.take();
+  if (items.length > 0) yield items;
+}
+
+/** What of @streamparser/json's Tokenizer the fast path reads and moves (plain fields of the class). */
+interface TokenizerPosition {
+  state: number;
+  offset: number;
+  streamByteLength: number;
+}
+/** The tokenizer's state between two tokens. */
+const BETWEEN_TOKENS = 0;
+
+/**
+ * Feeds the bytes to the tokenizer, except rows: where the walker expects a row (a value of
+ * `users` or of a license's `users`) and the tokenizer is between tokens, a row that ends in the
+ * bytes at hand and that `JSON.parse` accepts is handed to the walker whole, and the tokenizer is
+ * moved past it as if it had read it. Anything else — a row that JSON.parse refuses, that is not
+ * an object, that is too long — goes through the tokenizer, so errors read exactly as before.
+ * A row cut by the end of a chunk is carried over to the next chunk.
+ */
+class ChunkReader {
+  private readonly tokenizer = new Tokenizer();
+  private readonly position: TokenizerPosition;
+  private carry: Buffer | null = null;
+
+  constructor(
+    private readonly walker: PayloadWalker,
+    private readonly wholeRows: boolean,
+  ) {
+    this.tokenizer.onToken = ({ token, value, offset }) => walker.token(token, value, offset);
+    this.tokenizer.onError = (error) => walker.syntaxError(error);
+    this.position = this.tokenizer as unknown as TokenizerPosition;
+  }
+
+  write(chunk: Uint8Array | string): void {
+    if (typeof chunk === 'string' || !this.wholeRows) {
+      this.flushCarry();
+      this.tokenizer.write(chunk);
+      return;
+    }
+    const bytes = this.carry === null ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.carry, chunk]);
+    this.carry = null;
+    const walker = this.walker;
+    const end = bytes.length;
+    let pos = 0;
+    while (pos < end && !walker.failed) {
+      if (this.position.state === BETWEEN_TOKENS && walker.rowSlot()) {
+        const start = skipWhitespace(bytes, pos);
+        this.skip(start - pos);
+        pos = start;
+        if (pos === end) break;
+        if (bytes[pos] === 0x7b) {
+          const row = findRowEnd(bytes, pos, ROW_BYTES_LIMIT);
+          if (row.kind === 'more') {
+            this.carry = Buffer.from(bytes.subarray(pos));
+            return;
+          }
+          if (row.kind === 'end') {
+            const value = parseRow(bytes, pos, row.at + 1, row.nonAscii);
+            if (value !== NOT_PARSED) {
+              this.skip(row.at + 1 - pos);
+              pos = row.at + 1;
+              walker.wholeRow(value);
+              const next = skipWhitespace(bytes, pos);
+              if (next < end && bytes[next] === 0x2c) {
+                this.skip(next + 1 - pos);
+                pos = next + 1;
+                walker.rowComma();
+              }
+              continue;
+            }
+          }
+        }
+      }
+      // The tokenizer, up to the next place where a row may start (after a "," or a "[").
+      let stop = pos;
+      while (stop < end && bytes[stop] !== 0x2c && bytes[stop] !== 0x5b) stop++;
+      stop = stop < end ? stop + 1 : end;
+      this.tokenizer.write(bytes.subarray(pos, stop));
+      pos = stop;
+    }
+  }
+
+  end(): void {
+    this.flushCarry();
+    if (!this.walker.failed) this.tokenizer.end();
+    this.walker.end();
+  }
+
+  private flushCarry(): void {
+    if (this.carry === null) return;
+    const carry = this.carry;
+    this.carry = null;
+    if (!this.walker.failed) this.tokenizer.write(carry);
+  }
+
+  /** The tokenizer moves past `count` bytes read by the fast path. */
+  private skip(count: number): void {
+    this.position.offset += count;
+    this.position.streamByteLength += count;
+  }
+}
+
+const NOT_PARSED = Symbol('not parsed');
+
+function parseRow(bytes: Buffer, from: number, to: number, nonAscii: boolean): unknown {
+  // Invalid UTF-8 is an error on the tokenizer path; toString would silently replace it.
+  if (nonAscii && !isUtf8(bytes.subarray(from, to))) return NOT_PARSED;
+  try {
+    return JSON.parse(bytes.toString('utf8', from, to)) as unknown;
+  } catch {
+    return NOT_PARSED;
+  }
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DATE_PATTERN } from './schema.js';
 import {
   duplicateRowError,
   formatRowError,
@@ -194,5 +196,74 @@ describe('formatRowError', () => {
     expect(formatRowError({ section: 'users', row: 3, field: 'email', message: 'is required' })).toBe('users[3].email: is required');
     expect(formatRowError({ section: 'licenses', row: 0, field: '', message: 'must be an object, not null' })).toBe('licenses[0]: must be an object, not null');
     expect(formatRowError({ section: 'licenses.users', row: 2, license: 'Pro', field: 'licenseStatus', message: 'x' })).toBe('licenses["Pro"].users[2].licenseStatus: x');
+  });
+});
+
+describe('ValidUsers at scale', () => {
+  it('answers like a Map for many emails, colliding hashes and growth included', () => {
+    const users = new ValidUsers();
+    const reference = new Map<string, { row: number; status: UserStatus }>();
+    for (let i = 0; i < 50_000; i++) {
+      const email = `u${i % 37_000}@x${i % 3}.test`;
+      const status: UserStatus = i % 5 === 0 ? 'deleted' : 'active';
+      const duplicate = users.add({ email, originalEmail: email, id: null, firstName: null, lastName: null, status, externalStatus: null, roles: [], lastUsedDate: null }, i);
+      const first = reference.get(email);
+      if (first) expect(duplicate?.message).toBe(`"${email}" is already used by users[${first.row}]; this later row is skipped`);
+      else {
+        expect(duplicate).toBeNull();
+        reference.set(email, { row: i, status });
+      }
+    }
+    expect(users.size).toBe(reference.size);
+    for (const [email, { status }] of reference) expect(users.get(email)).toBe(status);
+    expect(users.get('nobody@x0.test')).toBeUndefined();
+    expect(users.get('u1@x1.tes')).toBeUndefined();
+  });
+
+  it('keeps non-ASCII emails apart', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 30, unit: 'grapheme' }), { maxLength: 40 }), (emails) => {
+        const users = new ValidUsers();
+        emails.forEach((email, row) => expect(users.add({ email, originalEmail: email, id: null, firstName: null, lastName: null, status: 'active', externalStatus: null, roles: [], lastUsedDate: null }, row)).toBeNull());
+        for (const email of emails) expect(users.get(email)).toBe('active');
+        expect(users.get(`${emails[0] ?? ''}!`)).toBe(emails.includes(`${emails[0] ?? ''}!`) ? 'active' : undefined);
+      }),
+    );
+  });
+});
+
+describe('parseIsoDate matches the regular-expression reading', () => {
+  const reference = (text: string): string | null => {
+    const m = new RegExp(DATE_PATTERN).exec(text);
+    if (!m) return null;
+    const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+    const millis = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+    const dim = new Date(Date.UTC(2000, month!, 0)).getUTCDate();
+    const leap = (year! % 4 === 0 && year! % 100 !== 0) || year! % 400 === 0;
+    const days = month === 2 ? (leap ? 29 : 28) : dim;
+    if (month! < 1 || month! > 12 || day! < 1 || day! > days || hour! > 23 || minute! > 59 || second! > 59) return null;
+    let offset = 0;
+    const zone = m[8];
+    if (zone !== undefined && zone !== 'Z') {
+      const hours = Number(zone.slice(1, 3));
+      const minutes = Number(zone.slice(4, 6));
+      if (hours > 23 || minutes > 59) return null;
+      offset = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+    }
+    const date = new Date(0);
+    date.setUTCFullYear(year!, month! - 1, day!);
+    date.setUTCHours(hour!, minute! - offset, second!, millis);
+    return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  };
+  const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`));
+  const plain = fc.tuple(digits(4), digits(2), digits(2)).map(([y, m, d]) => `${y}-${m}-${d}`);
+  it('on plain dates, date-times and near misses', () => {
+    fc.assert(
+      fc.property(fc.oneof(plain, plain.map((d) => `${d}T12:30:00Z`), fc.string({ maxLength: 12 }), plain.map((d) => d.replace('-', '/'))), (text) => {
+        expect(parseIsoDate(text)).toBe(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const text of ['0000-02-29', '1900-02-29', '2000-02-29', '2023-02-29', '2024-02-29', '2024-04-31', '2024-12-31', '٢٠٢٤-05-31']) expect(parseIsoDate(text)).toBe(reference(text));
   });
 });

@@ -1,4 +1,4 @@
-import { DATE_PATTERN, EMAIL_PATTERN, LICENSE_STATUSES, LIMITS, USER_STATUSES } from './schema.js';
+import { DATE_PATTERN, EMAIL_PATTERN, LICENSE_STATUSES, LIMITS, USER_STATUSES } from './rules.js';
 
 /**
  * Per-row validation of a sync payload: pure functions from one raw row (as `stream.ts` yields it)
@@ -72,28 +72,51 @@ type Check<T> = { value: T } | { message: string };
 
 const EMAIL = new RegExp(EMAIL_PATTERN);
 const DATE = new RegExp(DATE_PATTERN);
+const TEXT_FIELDS = ['id', 'firstName', 'lastName', 'externalStatus'] as const;
 
+// validateUser runs once per row of files with a million rows: it reads each field once, allocates
+// only its result, and builds error messages only for bad rows.
 export function validateUser(raw: unknown, index: number): UserResult {
-  const fail = (field: string, message: string): UserResult => ({ ok: false, error: { section: 'users', row: index, field, message } });
-  if (!isRecord(raw)) return fail('', `must be an object, not ${describe(raw)}`);
-  const email = readEmail(raw.email);
-  if ('message' in email) return fail('email', email.message);
-  const texts: Record<'id' | 'firstName' | 'lastName' | 'externalStatus', string | null> = { id: null, firstName: null, lastName: null, externalStatus: null };
-  for (const field of ['id', 'firstName', 'lastName', 'externalStatus'] as const) {
-    const text = readOptionalText(raw[field], LIMITS.text);
-    if ('message' in text) return fail(field, text.message);
-    texts[field] = text.value;
+  if (!isRecord(raw)) return userError(index, '', `must be an object, not ${describe(raw)}`);
+  const originalEmail = raw.email;
+  const emailProblem = emailMessage(originalEmail);
+  if (emailProblem !== null) return userError(index, 'email', emailProblem);
+  const id = raw.id;
+  const firstName = raw.firstName;
+  const lastName = raw.lastName;
+  const externalStatus = raw.externalStatus;
+  for (const field of TEXT_FIELDS) {
+    const problem = textMessage(raw[field], LIMITS.text);
+    if (problem !== null) return userError(index, field, problem);
   }
-  const status = readEnum(raw.status, USER_STATUSES);
-  if ('message' in status) return fail('status', status.message);
+  const status = raw.status;
+  if (status !== undefined && status !== null && status !== 'active' && status !== 'deleted') return userError(index, 'status', enumMessage(status, USER_STATUSES));
   const roles = readRoles(raw.roles);
-  if ('message' in roles) return fail(roles.field, roles.message);
-  const lastUsedDate = readDate(raw.lastUsedDate);
-  if ('message' in lastUsedDate) return fail('lastUsedDate', lastUsedDate.message);
+  if (!Array.isArray(roles)) return userError(index, roles.field, roles.message);
+  const date = raw.lastUsedDate;
+  let lastUsedDate: string | null = null;
+  if (date !== undefined && date !== null) {
+    lastUsedDate = typeof date === 'string' ? parseIsoDate(date) : null;
+    if (lastUsedDate === null) return userError(index, 'lastUsedDate', `${DATE_MESSAGE}, not ${typeof date === 'string' ? quote(date) : describe(date)}`);
+  }
   return {
     ok: true,
-    user: { ...email.value, ...texts, status: status.value ?? 'active', roles: roles.value, lastUsedDate: lastUsedDate.value },
+    user: {
+      email: normalizeEmail(originalEmail as string),
+      originalEmail: originalEmail as string,
+      id: optionalText(id as string | null | undefined),
+      firstName: optionalText(firstName as string | null | undefined),
+      lastName: optionalText(lastName as string | null | undefined),
+      status: (status as UserStatus | null | undefined) ?? 'active',
+      externalStatus: optionalText(externalStatus as string | null | undefined),
+      roles,
+      lastUsedDate,
+    },
   };
+}
+
+function userError(row: number, field: string, message: string): UserResult {
+  return { ok: false, error: { section: 'users', row, field, message } };
 }
 
 /**
@@ -124,62 +147,25 @@ export function validateLicense(raw: unknown, index: number): LicenseResult {
  * not among them is an error, and the user's status gives the default licenseStatus.
  */
 export function validateLicenseUser(raw: unknown, index: number, license: string, users: UserLookup): LicenseUserResult {
-  const fail = (field: string, message: string): LicenseUserResult => ({
-    ok: false,
-    error: { section: 'licenses.users', row: index, license, field, message },
-  });
-  if (!isRecord(raw)) return fail('', `must be an object, not ${describe(raw)}`);
-  const email = readEmail(raw.email);
-  if ('message' in email) return fail('email', email.message);
-  const licenseStatus = readEnum(raw.licenseStatus, LICENSE_STATUSES);
-  if ('message' in licenseStatus) return fail('licenseStatus', licenseStatus.message);
-  const userStatus = users.get(email.value.email);
-  if (userStatus === undefined) return fail('email', `is "${email.value.email}", which is not among the file's valid users`);
-  return { ok: true, licenseUser: { license, ...email.value, licenseStatus: licenseStatus.value ?? userStatus } };
+  if (!isRecord(raw)) return licenseUserError(index, license, '', `must be an object, not ${describe(raw)}`);
+  const originalEmail = raw.email;
+  const emailProblem = emailMessage(originalEmail);
+  if (emailProblem !== null) return licenseUserError(index, license, 'email', emailProblem);
+  const status = raw.licenseStatus;
+  if (status !== undefined && status !== null && status !== 'active' && status !== 'inactive' && status !== 'deleted') {
+    return licenseUserError(index, license, 'licenseStatus', enumMessage(status, LICENSE_STATUSES));
+  }
+  const email = normalizeEmail(originalEmail as string);
+  const userStatus = users.get(email);
+  if (userStatus === undefined) return licenseUserError(index, license, 'email', `is "${email}", which is not among the file's valid users`);
+  return { ok: true, licenseUser: { license, email, originalEmail: originalEmail as string, licenseStatus: (status as LicenseStatus | null | undefined) ?? userStatus } };
 }
 
-/** The error of a later row that repeats an earlier row's key (an email, a license name). */
-export function duplicateRowError(input: {
-  section: RowError['section'];
-  row: number;
-  firstRow: number;
-  field: string;
-  value: string;
-  license?: string;
-}): RowError {
-  const where = input.section === 'licenses.users' ? `users[${input.firstRow}] of this license` : `${input.section}[${input.firstRow}]`;
-  return {
-    section: input.section,
-    row: input.row,
-    ...(input.license !== undefined ? { license: input.license } : {}),
-    field: input.field,
-    message: `"${input.value}" is already used by ${where}; this later row is skipped`,
-  };
+function licenseUserError(row: number, license: string, field: string, message: string): LicenseUserResult {
+  return { ok: false, error: { section: 'licenses.users', row, license, field, message } };
 }
 
-/**
- * The file's valid users by normalised email: refuses duplicates (the later row) and serves as the
- * `UserLookup` of `validateLicenseUser`. Holds one entry per valid user (about 100 bytes each).
- */
-export class ValidUsers implements UserLookup {
-  private readonly rows = new Map<string, { row: number; status: UserStatus }>();
-
-  /** Returns the duplicate error when the email was already taken by an earlier row. */
-  add(user: NormalizedUser, row: number): RowError | null {
-    const first = this.rows.get(user.email);
-    if (first) return duplicateRowError({ section: 'users', row, firstRow: first.row, field: 'email', value: user.email });
-    this.rows.set(user.email, { row, status: user.status });
-    return null;
-  }
-
-  get(email: string): UserStatus | undefined {
-    return this.rows.get(email)?.status;
-  }
-
-  get size(): number {
-    return this.rows.size;
-  }
-}
+export { duplicateRowError, ValidUsers } from './valid-users.js';
 
 /** `users[3].email: message`, `licenses.users[2] of "Pro": message`, for logs and reports. */
 export function formatRowError(error: RowError): string {
@@ -188,41 +174,54 @@ export function formatRowError(error: RowError): string {
   return `${error.section}[${error.row}]${field}: ${error.message}`;
 }
 
-function readEmail(value: unknown): Check<{ email: string; originalEmail: string }> {
-  if (value === undefined || value === null) return { message: 'is required' };
-  if (typeof value !== 'string') return { message: `must be a string, not ${describe(value)}` };
-  if (value.trim() === '') return { message: 'must not be empty' };
-  if (tooLong(value, LIMITS.email)) return { message: `must be at most ${LIMITS.email} characters` };
-  if (!EMAIL.test(value)) return { message: `must be an email address like "ada@example.com", not ${quote(value)}` };
-  return { value: { email: value.trim().toLowerCase(), originalEmail: value } };
+/** Why `value` is not a usable email, or null when it is. */
+function emailMessage(value: unknown): string | null {
+  if (value === undefined || value === null) return 'is required';
+  if (typeof value !== 'string') return `must be a string, not ${describe(value)}`;
+  if (value.trim() === '') return 'must not be empty';
+  if (tooLong(value, LIMITS.email)) return `must be at most ${LIMITS.email} characters`;
+  if (!EMAIL.test(value)) return `must be an email address like "ada@example.com", not ${quote(value)}`;
+  return null;
 }
 
-/** Optional text: null and blank mean absent; otherwise trimmed. */
-function readOptionalText(value: unknown, max: number): Check<string | null> {
-  if (value === undefined || value === null) return { value: null };
-  if (typeof value !== 'string') return { message: `must be a string, not ${describe(value)}` };
-  if (tooLong(value, max)) return { message: `must be at most ${max} characters` };
+/** Trimmed and lower-cased: the form that identifies a user. */
+function normalizeEmail(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+/** Why `value` is not an optional text of at most `max` characters, or null when it is one. */
+function textMessage(value: unknown, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') return `must be a string, not ${describe(value)}`;
+  if (tooLong(value, max)) return `must be at most ${max} characters`;
+  return null;
+}
+
+/** Optional text (already checked by `textMessage`): null and blank mean absent; otherwise trimmed. */
+function optionalText(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
   const trimmed = value.trim();
-  return { value: trimmed === '' ? null : trimmed };
+  return trimmed === '' ? null : trimmed;
 }
 
-function readEnum<T extends string>(value: unknown, allowed: readonly T[]): Check<T | null> {
-  if (value === undefined || value === null) return { value: null };
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return { value: value as T };
-  return { message: `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, not ${typeof value === 'string' ? quote(value) : describe(value)}` };
+function enumMessage(value: unknown, allowed: readonly string[]): string {
+  return `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, not ${typeof value === 'string' ? quote(value) : describe(value)}`;
 }
 
-function readRoles(value: unknown): { value: string[] } | { field: string; message: string } {
-  if (value === undefined || value === null) return { value: [] };
+function readRoles(value: unknown): string[] | { field: string; message: string } {
+  if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) return { field: 'roles', message: `must be an array of strings, not ${describe(value)}` };
   if (value.length > LIMITS.roles) return { field: 'roles', message: `must have at most ${LIMITS.roles} entries` };
-  const roles = new Set<string>();
-  for (const [i, role] of value.entries()) {
+  const roles: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const role: unknown = value[i];
     if (typeof role !== 'string') return { field: `roles.${i}`, message: `must be a string, not ${describe(role)}` };
     if (tooLong(role, LIMITS.role)) return { field: `roles.${i}`, message: `must be at most ${LIMITS.role} characters` };
-    if (role.trim() !== '') roles.add(role.trim());
+    const trimmed = role.trim();
+    // First occurrence kept; at most LIMITS.roles entries, so a linear search is cheap.
+    if (trimmed !== '' && !roles.includes(trimmed)) roles.push(trimmed);
   }
-  return { value: [...roles] };
+  return roles;
 }
 
 function readCount(value: unknown, message: string): Check<number | null> {
@@ -230,22 +229,21 @@ function readCount(value: unknown, message: string): Check<number | null> {
   return Number.isSafeInteger(value) && (value as number) >= 0 ? { value: value as number } : { message: `${message}, not ${describe(value)}` };
 }
 
-/** `2024-05-31` → midnight UTC; a date-time without offset is UTC; anything else is refused. */
-function readDate(value: unknown): Check<string | null> {
-  if (value === undefined || value === null) return { value: null };
-  const message = 'must be an ISO 8601 date (2024-05-31) or date-time (2024-05-31T09:30:00Z)';
-  if (typeof value !== 'string') return { message: `${message}, not ${describe(value)}` };
-  const iso = parseIsoDate(value);
-  return iso === null ? { message: `${message}, not ${quote(value)}` } : { value: iso };
-}
+const DATE_MESSAGE = 'must be an ISO 8601 date (2024-05-31) or date-time (2024-05-31T09:30:00Z)';
 
 /** The `DATE_PATTERN` forms → an ISO date-time in UTC; null for anything else, dates that do not exist included. */
 export function parseIsoDate(text: string): string | null {
+  if (text.length === 10) return parsePlainDate(text);
   const m = DATE.exec(text);
   if (!m) return null;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = m[4] === undefined ? 0 : Number(m[4]);
+  const minute = m[5] === undefined ? 0 : Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
   const millis = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
-  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth(year!, month!) || hour! > 23 || minute! > 59 || second! > 59) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
   let offset = 0;
   const zone = m[8];
   if (zone !== undefined && zone !== 'Z') {
@@ -255,14 +253,27 @@ export function parseIsoDate(text: string): string | null {
     offset = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
   }
   const date = new Date(0);
-  date.setUTCFullYear(year!, month! - 1, day!);
-  date.setUTCHours(hour!, minute! - offset, second!, millis);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute - offset, second, millis);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+/** `YYYY-MM-DD` (the common case) without a regular expression or a Date: midnight UTC of that day. */
+function parsePlainDate(text: string): string | null {
+  for (let i = 0; i < 10; i++) {
+    const c = text.charCodeAt(i);
+    if (i === 4 || i === 7 ? c !== 45 : c < 48 || c > 57) return null;
+  }
+  const year = Number(text.slice(0, 4));
+  const month = (text.charCodeAt(5) - 48) * 10 + text.charCodeAt(6) - 48;
+  const day = (text.charCodeAt(8) - 48) * 10 + text.charCodeAt(9) - 48;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return `${text}T00:00:00.000Z`;
+}
+
 function daysInMonth(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { type JsonTypes, TokenType } from '@streamparser/json';
-import type { FileError, PayloadItem, StreamedLicense } from './stream.js';
+import type { FileError, PayloadItem, StreamedLicense, UsersEnd } from './stream.js';
 
 /**
  * Turns the JSON tokens of a sync payload into payload items, one row at a time. Only the row being
@@ -49,7 +49,7 @@ interface LicenseState {
 }
 
 export class PayloadWalker {
-  private items: PayloadItem[] = [];
+  private items: Array<PayloadItem | UsersEnd> = [];
   private stack: Frame[] = [];
   private state: 'start' | 'in' | 'done' = 'start';
   private sawUsers = false;
@@ -62,7 +62,7 @@ export class PayloadWalker {
   constructor(private readonly maxUsers: number) {}
 
   /** The items produced since the last call. */
-  take(): PayloadItem[] {
+  take(): Array<PayloadItem | UsersEnd> {
     const items = this.items;
     this.items = [];
     return items;
@@ -100,6 +100,31 @@ export class PayloadWalker {
         else this.unexpected(type, value, offset, top.array ? '"," or "]"' : '"," or "}"');
         return;
     }
+  }
+
+  /**
+   * True where the next value is a row (of `users` or of a license's `users`) that may be read
+   * whole, without its tokens: see `wholeRow`.
+   */
+  rowSlot(): boolean {
+    if (this.failed || this.row !== null) return false;
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined || (top.expect !== 'value' && top.expect !== 'value-or-end')) return false;
+    if (top.role === 'users') return this.nextUser < this.maxUsers;
+    return top.role === 'license-users';
+  }
+
+  /** A whole row, read at a `rowSlot`: the same as walking its tokens (which would build this value). */
+  wholeRow(raw: unknown): void {
+    const top = this.stack[this.stack.length - 1]!;
+    top.expect = 'comma-or-end';
+    if (top.role === 'users') this.items.push({ kind: 'user', index: this.nextUser++, raw });
+    else this.deliver({ kind: 'license-user', index: this.license!.usersCount++ }, raw);
+  }
+
+  /** The "," after a whole row. */
+  rowComma(): void {
+    this.stack[this.stack.length - 1]!.expect = 'value';
   }
 
   /** The tokenizer refused the bytes (its message carries the byte position). */
@@ -188,6 +213,7 @@ export class PayloadWalker {
   private close(): void {
     const frame = this.stack.pop()!;
     if (frame.role === 'root') this.state = 'done';
+    else if (frame.role === 'users') this.items.push({ kind: 'users-end' });
     else if (frame.role === 'license') this.finishLicense();
     else if (frame.role === 'build' && frame.target) {
       this.row = null;
