@@ -16,10 +16,10 @@ import { AppService } from '../inventory/apps.js';
 import { InventoryTarget, inventoryReferences } from '../inventory/flow-target.js';
 import { SyncService } from '../inventory/sync-service.js';
 import { LocalStorage } from '../files/storage.js';
-import { S3Storage } from '../files/s3-storage.js';
+import type { S3Storage } from '../files/s3-storage.js';
 import path from 'node:path';
 import { ImportService, mappingProblems } from '../imports/service.js';
-import { type JobDispatcher, LocalDispatcher, PgBossDispatcher } from '../jobs/dispatch.js';
+import { type JobDispatcher, LocalDispatcher } from '../jobs/dispatch.js';
 import { JobLoop, Scheduler } from '../jobs/loop.js';
 import { JobRepository } from '../jobs/repository.js';
 import { FlowRunner } from '../jobs/runner.js';
@@ -132,13 +132,15 @@ export async function openContext(config: Config, logger: Logger, options: { sto
     const flows = new FlowService({ db: store.db });
     const exportService = new ExportService({ connections, calls: integrationCalls, upstream, stateKey: Buffer.from(hkdfSync('sha256', resolved.key, Buffer.alloc(0), 'switchyard:paged-export', 32)), box });
     const imports = new ImportService({ connections, calls: integrationCalls, upstream });
+    // pg-boss, pg and the AWS SDK are imported only by the deployments that use them (idle memory).
     const dispatcher: JobDispatcher =
       store.kind === 'postgres' && config.databaseUrl
-        ? new PgBossDispatcher({ connectionString: config.databaseUrl, schema: `${store.schema ?? 'public'}_boss`.replace(/^public_boss$/, 'pgboss'), logger })
+        ? new (await import('../jobs/pg-boss-dispatcher.js')).PgBossDispatcher({ connectionString: config.databaseUrl, schema: `${store.schema ?? 'public'}_boss`.replace(/^public_boss$/, 'pgboss'), logger })
         : new LocalDispatcher();
     const jobs = new JobRepository(store.db, (jobId, trx) => dispatcher.announce(jobId, trx));
     const runner = new FlowRunner({ jobs, flows, savedExports, savedImports, exports: exportService, imports, connections, once: new OnceFilter(store.db), logger, leaseMs: config.jobLeaseMs, inventory: new InventoryTarget({ db: store.db, apps }) });
-    const storage = config.s3 ? new S3Storage(config.s3) : new LocalStorage(path.join(config.dataDir, 'files'));
+    const s3: S3Storage | undefined = config.s3 ? new (await import('../files/s3-storage.js')).S3Storage(config.s3) : undefined;
+    const storage = s3 ?? new LocalStorage(path.join(config.dataDir, 'files'));
     const files = new FileService({ db: store.db, signer, storage, publicUrl: config.publicUrl, maxUploadBytes: config.uploadLimit });
     // PostgreSQL renews a sync's lease from another connection; SQLite resumes left-over syncs at start.
     const syncs = new SyncService({ db: store.db, files, apps, leaseMs: store.kind === 'postgres' ? config.jobLeaseMs : 24 * 3600_000, heartbeat: store.kind === 'postgres', logger });
@@ -175,7 +177,7 @@ export async function openContext(config: Config, logger: Logger, options: { sto
       async close() {
         await jobLoop.stop();
         await syncs.idle();
-        if (storage instanceof S3Storage) storage.destroy();
+        s3?.destroy();
         await outbound.close();
         await store.close();
       },

@@ -1,6 +1,5 @@
 import swagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * OpenAPI 3.1 generated from the route schemas, served at /openapi.json, and Scalar's interactive
@@ -38,10 +37,38 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string, v
   });
 }
 
+/** Scalar's three routes (the page redirects from /docs to /docs/, which loads /docs/js/scalar.js). */
+const DOCS_PATHS = ['/docs', '/docs/', '/docs/js/scalar.js'];
+const DOCS_OPTIONS = { routePrefix: '/docs' as const, configuration: { url: '/openapi.json', pageTitle: 'Switchyard API reference' } };
+/** Headers of Scalar's answer that belong to its own (injected) connection, not to ours. */
+const HOP_HEADERS = new Set(['connection', 'content-length', 'date', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * /openapi.json, and Scalar's reference at /docs. Scalar's module holds its ~4 MB browser bundle
+ * as a string (~30 MiB of RSS once parsed), so it is imported at the first /docs request, not at
+ * start: its plugin runs on a private Fastify instance and our routes answer with what it answers.
+ */
 export async function registerDocsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(scalar, {
-    routePrefix: '/docs',
-    configuration: { url: '/openapi.json', pageTitle: 'Switchyard API reference' },
+  let docs: Promise<FastifyInstance> | undefined;
+  const load = async (): Promise<FastifyInstance> => {
+    const [{ default: Fastify }, { default: scalar }] = await Promise.all([import('fastify'), import('@scalar/fastify-api-reference')]);
+    const inner = Fastify({ logger: false });
+    await inner.register(scalar, DOCS_OPTIONS);
+    await inner.ready();
+    return inner;
+  };
+  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    docs ??= load().catch((error: unknown) => {
+      docs = undefined;
+      throw error;
+    });
+    const answer = await (await docs).inject({ method: 'GET', url: request.url });
+    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_HEADERS.has(name)) reply.header(name, value);
+    return reply.status(answer.statusCode).send(answer.rawPayload);
+  };
+  for (const url of DOCS_PATHS) app.get(url, { schema: { hide: true } }, serve);
+  app.addHook('onClose', async () => {
+    if (docs) await (await docs.catch(() => undefined))?.close();
   });
 }

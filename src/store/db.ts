@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResult } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -61,6 +61,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return { kind: 'sqlite', db, description: `sqlite:${options.file}`, close: () => db.destroy() };
   }
 
+  // pg is imported only on PostgreSQL: an embedded store never loads it (idle memory).
+  const { default: pg } = await import('pg');
   const schema = options.schema ?? 'public';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}"`);
   if (schema !== 'public') {
