@@ -1,4 +1,7 @@
-import jsonata from 'jsonata';
+import type jsonata from 'jsonata';
+import { lazyModule } from '../util/lazy-module.js';
+
+const loadJsonata = lazyModule<typeof jsonata>('jsonata');
 
 /** An expression the user wrote that JSONata cannot compile or evaluate. */
 export class ExpressionError extends Error {
@@ -22,7 +25,7 @@ export function compileExpression(source: string): Compiled {
   let compiled = cache.get(source);
   if (compiled) return compiled;
   try {
-    compiled = jsonata(source);
+    compiled = loadJsonata()(source);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ExpressionError('EXPRESSION_INVALID', source, `The expression ${JSON.stringify(source)} is not valid JSONata: ${detail}`, { cause: error });

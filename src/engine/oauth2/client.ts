@@ -2,10 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type AccessToken, AuthorizationCode, ClientCredentials, type ModuleOptions } from 'simple-oauth2';
+import type * as SimpleOAuth2 from 'simple-oauth2';
+import type { AccessToken, ModuleOptions } from 'simple-oauth2';
 import type { OAuth2Config } from '../../integrations/definition.js';
 import { guardedLookup, OutboundBlockedError } from '../http-client.js';
 import type { OutboundPolicy } from '../outbound-policy.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+/** simple-oauth2 (and Joi under it) is loaded at the first OAuth connection, not at start. */
+const loadSimpleOAuth2 = lazyModule<typeof SimpleOAuth2>('simple-oauth2');
 
 /** A token as Switchyard stores it; `raw` is the token endpoint's whole answer. */
 export interface TokenSet {
@@ -151,6 +156,7 @@ export function createOAuthClient(config: OAuth2Config, network: OAuthNetwork, o
 
 /** simple-oauth2 validates its options with Joi; its messages may quote values (secrets), so only the path is kept. */
 function buildGrants(options: ModuleOptions) {
+  const { AuthorizationCode, ClientCredentials } = loadSimpleOAuth2();
   try {
     // The client-credentials schema refuses the authorization page's keys.
     const { authorizeHost: _host, authorizePath: _path, ...tokenAuth } = options.auth;

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import jsonata from 'jsonata';
+import type jsonata from 'jsonata';
+import { lazyModule } from '../../util/lazy-module.js';
 import { PaginationError } from './pagination-error.js';
 import { advance, isPlainObject, remember, repeated, resolveNextUrl, truncate, withHeader } from './step-helpers.js';
 import type { NextStep, PageRequest, StrategyContext } from './types.js';
 
+const loadJsonata = lazyModule<typeof jsonata>('jsonata');
 const CACHE_MAX = 500;
 const compiled = new Map<string, jsonata.Expression>();
 
@@ -13,7 +15,7 @@ export function compileExpression(source: string): jsonata.Expression {
   if (hit) return hit;
   let expression: jsonata.Expression;
   try {
-    expression = jsonata(source);
+    expression = loadJsonata()(source);
   } catch (cause) {
     throw new PaginationError('PAGINATION_EXPRESSION_FAILED', `The pagination expression does not compile: ${describe(cause)}.`, { cause });
   }
