@@ -48,6 +48,15 @@ describe('system routes', () => {
     expect(script).toBeDefined();
     const js = await fetch(new URL(script ?? '', `${server.url}/docs/`));
     expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect(Number(js.headers.get('content-length'))).toBe((await js.arrayBuffer()).byteLength);
+  });
+
+  it('redirects /docs to /docs/ (Scalar is loaded at the first request, its answers are passed on)', async () => {
+    const res = await fetch(`${server.url}/docs`, { redirect: 'manual' });
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe('/docs/');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('sends security headers', async () => {
