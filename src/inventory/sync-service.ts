@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { fail } from '../errors.js';
 import type { FileService } from '../files/service.js';
 import { newId } from '../ids.js';
+import { decodeCursor, encodeCursor } from '../server/cursor.js';
 import type { Database, SyncsTable } from '../store/schema.js';
 import type { AppService } from './apps.js';
 import { isCsvContentType } from './csv/columns.js';
@@ -16,27 +17,48 @@ export interface SyncWire {
   idAppAccount: string;
   idFile: number;
   counts: Partial<SyncCounts>;
+  /** How many rows were refused: `counts.rowErrors` when the sync finished, else the errors kept. */
+  rowErrorCount: number;
   rowErrors: Array<RowError & { text: string }>;
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
 
+/** A sync as lists show it: the wire object without its `rowErrors` array (read one sync for those). */
+export type SyncSummary = Omit<SyncWire, 'rowErrors'>;
+
+export const SYNC_STATUSES: ReadonlyArray<SyncsTable['status']> = ['running', 'success', 'partial', 'failed'];
+
+export interface SyncListFilter {
+  idAppAccount: string;
+  status?: SyncsTable['status'];
+  limit: number;
+  cursor?: string;
+}
+
 /** Files from this size on are read and checked on a worker thread while the store writes. */
 export const PARALLEL_SYNC_BYTES = 4 * 1024 * 1024;
 
-function toWire(row: SyncsTable): SyncWire {
+function toSummary(row: Omit<SyncsTable, 'row_errors'>, keptErrors: number): SyncSummary {
+  const counts = JSON.parse(row.counts) as Partial<SyncCounts>;
   return {
     id: row.id,
     status: row.status,
     idAppAccount: row.app_account_id,
     idFile: Number(row.file_id),
-    counts: JSON.parse(row.counts) as Partial<SyncCounts>,
-    rowErrors: (JSON.parse(row.row_errors) as RowError[]).map((e) => ({ ...e, text: isCsvRowError(e) ? formatCsvRowError(e) : formatRowError(e) })),
+    counts,
+    rowErrorCount: counts.rowErrors ?? keptErrors,
     error: row.error,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
   };
+}
+
+function toWire(row: SyncsTable): SyncWire {
+  const rowErrors = JSON.parse(row.row_errors) as RowError[];
+  const { error, createdAt, finishedAt, ...head } = toSummary(row, rowErrors.length);
+  return { ...head, rowErrors: rowErrors.map((e) => ({ ...e, text: isCsvRowError(e) ? formatCsvRowError(e) : formatRowError(e) })), error, createdAt, finishedAt };
 }
 
 /**
@@ -177,6 +199,35 @@ export class SyncService {
     const row = await this.deps.db.selectFrom('syncs').selectAll().where('team_id', '=', teamId).where('id', '=', id).executeTakeFirst();
     if (!row) throw fail('SYNC_NOT_FOUND', `No sync with id "${id}".`);
     return toWire(row);
+  }
+
+  /**
+   * An app account's syncs, newest first (by start time, then id), without their row errors: the
+   * store counts the kept errors (json_array_length) so a page never carries the arrays.
+   */
+  async list(teamId: string, filter: SyncListFilter): Promise<{ syncs: SyncSummary[]; nextCursor: string | null }> {
+    await this.deps.apps.getAccount(teamId, filter.idAppAccount);
+    const db = this.deps.db;
+    let query = db.selectFrom('syncs').where('team_id', '=', teamId).where('app_account_id', '=', filter.idAppAccount);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.cursor !== undefined) {
+      const afterId = decodeCursor(filter.cursor);
+      const after = await query.select('created_at').where('id', '=', afterId).executeTakeFirst();
+      if (!after) throw fail('INVALID_CURSOR');
+      query = query.where((eb) => eb.or([eb('created_at', '<', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('id', '<', afterId)])]));
+    }
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    const kept = postgres ? sql<number>`json_array_length(${sql.ref('row_errors')}::json)` : sql<number>`json_array_length(${sql.ref('row_errors')})`;
+    const rows = await query
+      .select(['id', 'team_id', 'app_account_id', 'file_id', 'status', 'counts', 'error', 'attempt', 'lease_until', 'created_at', 'finished_at'])
+      .select(kept.as('kept_errors'))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
+    const page = rows.slice(0, filter.limit);
+    const last = page.at(-1);
+    return { syncs: page.map(({ kept_errors, ...row }) => toSummary(row, Number(kept_errors))), nextCursor: rows.length > filter.limit && last ? encodeCursor(last.id) : null };
   }
 
   /** Waits for the syncs this process is running (tests, shutdown). */

@@ -23,6 +23,8 @@ let upstreamB: Upstream;
 let a: World;
 let b: World;
 let keyB: string;
+/** An app account of B, with a sync, that the route walk does not delete (it deletes b.appAccount). */
+let listedB: { appAccount: string; sync: string };
 
 /** Bodies that are valid for each route, so the control call on B's own object passes validation. */
 const BODIES: Record<string, Body> = {
@@ -103,6 +105,7 @@ async function snapshot(world: World, key: string): Promise<string[]> {
     `/v1.0/apps/${world.app}`,
     `/v1.0/app-accounts/${world.appAccount}`,
     `/v1.0/services/sync/custom/${world.sync}`,
+    `/v1.0/services/sync/custom?idAppAccount=${world.appAccount}`,
   ];
   return Promise.all(paths.map(async (path) => `${path} ${(await server.request('GET', path, undefined, { key })).text}`));
 }
@@ -114,6 +117,10 @@ beforeAll(async () => {
   a = await buildWorld(server, server.adminKey, upstreamA.url, plantedSecrets('team-a'), 'a');
   keyB = (await server.newTeam('team-b')).key;
   b = await buildWorld(server, keyB, upstreamB.url, plantedSecrets('team-b'), 'b');
+  const account = await server.request<{ appAccount: { id: string } }>('POST', '/v1.0/app-accounts', { idApp: b.app, name: 'Listed b' }, { key: keyB });
+  const sync = await server.request<{ sync: { id: string } }>('PUT', '/v1.0/services/sync/custom', { idFile: b.file, idAppAccount: account.body.appAccount.id }, { key: keyB });
+  expect(sync.status, sync.text).toBe(202);
+  listedB = { appAccount: account.body.appAccount.id, sync: sync.body.sync.id };
   await server.context.syncs.idle();
 }, 120_000);
 
@@ -173,6 +180,13 @@ describe('tenant isolation over every route', () => {
       if (attack.status < 400) problems.push(`${method} ${path}: B used A's object (${attack.status}) with ${JSON.stringify(body(a))}`);
       if (normalise(attack, ids) !== normalise(absent, ids)) problems.push(`${method} ${path}: B can tell A's object from a missing one:\n  ${normalise(attack, ids)}\n  ${normalise(absent, ids)}`);
     }
+    // The list of an app account's syncs names its account in the query.
+    const syncsAttack = await server.request('GET', `/v1.0/services/sync/custom?idAppAccount=${a.appAccount}`, undefined, { key: keyB });
+    const syncsAbsent = await server.request('GET', `/v1.0/services/sync/custom?idAppAccount=${missing.appAccount}`, undefined, { key: keyB });
+    expect(syncsAttack.status).toBe(404);
+    expect(normalise(syncsAttack, ids)).toBe(normalise(syncsAbsent, ids));
+    const syncsControl = await server.request<{ syncs: Array<{ id: string }> }>('GET', `/v1.0/services/sync/custom?idAppAccount=${listedB.appAccount}`, undefined, { key: keyB });
+    expect(syncsControl.body.syncs.map((s) => s.id)).toEqual([listedB.sync]);
     const proxyAttack = await server.request('GET', `/proxy/items?integrated_account_id=${a.integrationConnection}`, undefined, { key: keyB });
     const proxyAbsent = await server.request('GET', `/proxy/items?integrated_account_id=${missing.integrationConnection}`, undefined, { key: keyB });
     expect(proxyAttack.status).toBe(404);
@@ -197,7 +211,7 @@ describe('tenant isolation over every route', () => {
     expect(lists.length).toBeGreaterThan(8);
     const ids = idsOf(a);
     for (const { url } of lists) {
-      const query = url === '/v1.0/files/url' ? '?name=x.json&type=application/json' : url.startsWith('/proxy') ? `?integrated_account_id=${b.integrationConnection}` : '';
+      const query = url === '/v1.0/files/url' ? '?name=x.json&type=application/json' : url.startsWith('/proxy') ? `?integrated_account_id=${b.integrationConnection}` : url === '/v1.0/services/sync/custom' ? `?idAppAccount=${listedB.appAccount}` : '';
       const res = await server.request('GET', url + query, undefined, { key: keyB });
       expect(res.status, `${url}: ${res.text.slice(0, 200)}`).toBeLessThan(300);
       for (const id of ids) expect(res.text, `${url} shows A's ${id}`).not.toContain(id);

@@ -18,6 +18,9 @@ const FILE = {
 describe('console: inventory', () => {
   let ui: UiSession;
   const requests: Array<{ url: string; method: string; authorization: string | undefined }> = [];
+  let vaultAccount: string;
+  /** The syncs of the Vault account that a script started, newest first. */
+  const vaultSyncs: string[] = [];
 
   beforeAll(async () => {
     ui = await startUi();
@@ -28,11 +31,17 @@ describe('console: inventory', () => {
     const { server } = ui;
     const app = await server.request<{ apps: Array<{ id: string }> }>('GET', '/v1.0/apps?q=1Password');
     const account = await server.request<{ appAccount: { id: string } }>('POST', '/v1.0/app-accounts', { idApp: app.body.apps[0]?.id, name: 'Vault' });
+    vaultAccount = account.body.appAccount.id;
     const url = await server.request<{ uploadFileParameters: { url: string; filePath: string } }>('GET', '/v1.0/files/url?name=vault.json&type=application/json');
     await fetch(url.body.uploadFileParameters.url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ users: [{ email: 'dee@acme.test', lastUsedDate: recent }] }) });
     const file = await server.request<{ id: number }>('POST', '/v1.0/files', { path: url.body.uploadFileParameters.filePath, type: 'customIntegrationData' });
-    await server.request('PUT', '/v1.0/services/sync/custom', { idFile: file.body.id, idAppAccount: account.body.appAccount.id });
-    await server.context.syncs.idle();
+    // More syncs than a page of the console's list (20), one at a time, the same file each time.
+    for (let i = 0; i < 21; i++) {
+      const sync = await server.request<{ sync: { id: string } }>('PUT', '/v1.0/services/sync/custom', { idFile: file.body.id, idAppAccount: vaultAccount });
+      expect(sync.status, sync.text).toBe(202);
+      vaultSyncs.unshift(sync.body.sync.id);
+      await server.context.syncs.idle();
+    }
   });
   afterAll(async () => {
     await ui?.close();
@@ -52,7 +61,7 @@ describe('console: inventory', () => {
     await form.getByRole('button', { name: 'Add app account' }).click();
     await page.waitForURL(/\/inventory\/accounts\/[0-9a-f]{24}$/);
     const accountId = page.url().split('/').pop() as string;
-    await page.getByText('No syncs seen from this browser.').waitFor();
+    await page.getByText('No syncs yet.').waitFor();
 
     await page.getByRole('link', { name: 'Upload a file' }).first().click();
     await page.waitForURL(/\/inventory\/upload\?account=/);
@@ -86,12 +95,46 @@ describe('console: inventory', () => {
     await result.getByText('The app account keeps its previous users and licenses.').waitFor();
     await ui.screenshot('inventory-upload-failed');
 
+    // The account page lists its syncs from the API, newest first; a row opens the full sync.
     await ui.goto(`/inventory/accounts/${accountId}`);
-    const syncs = page.locator('.sync-result');
+    const syncs = page.getByRole('table', { name: 'Syncs' }).locator('tbody tr[data-sync]');
     await expect.poll(() => syncs.count()).toBe(2);
     await syncs.nth(0).getByText('failed').waitFor();
     await syncs.nth(1).getByText('partial').waitFor();
-    await page.getByText('users[3].email').waitFor();
+    expect(await syncs.nth(1).locator('td').allTextContents()).toEqual([expect.any(String), 'partial', '3', '1', '1', expect.any(String), 'Details']);
+    expect(await page.getByText('users[3].email').count()).toBe(0);
+    await syncs.nth(1).getByRole('button', { name: 'Details' }).click();
+    await page.locator('.sync-result').getByText('users[3].email').waitFor();
+    await ui.screenshot('inventory-account-syncs');
+    await page.getByLabel('Sync status').selectOption('failed');
+    await expect.poll(() => syncs.count()).toBe(1);
+    await syncs.nth(0).getByText('failed').waitFor();
+    await page.getByLabel('Sync status').selectOption('success');
+    await page.getByText('No success syncs.').waitFor();
+    expect(requests.some((r) => r.url.includes(`/v1.0/services/sync/custom?idAppAccount=${accountId}`) && r.url.includes('status=success'))).toBe(true);
+
+    // Looking a sync up by id: this account's shows, another account's is refused.
+    const own = await server.request<{ syncs: Array<{ id: string; status: string }> }>('GET', `/v1.0/services/sync/custom?idAppAccount=${accountId}&status=partial`);
+    const lookup = page.getByRole('form', { name: 'Find a sync' });
+    await lookup.getByLabel('Sync id').fill(vaultSyncs[0] ?? '');
+    await lookup.getByRole('button', { name: 'Show' }).click();
+    await page.getByText(`Sync ${vaultSyncs[0]} belongs to another app account.`).waitFor();
+    await lookup.getByLabel('Sync id').fill(own.body.syncs[0]?.id ?? '');
+    await lookup.getByRole('button', { name: 'Show' }).click();
+    await page.locator(`.sync-result[data-sync="${own.body.syncs[0]?.id}"]`).getByText('users[3].email').waitFor();
+    expect(ui.consoleErrors).toEqual([]);
+  });
+
+  it("lists the syncs a script started, a page at a time", async () => {
+    const { page } = ui;
+    await ui.goto(`/inventory/accounts/${vaultAccount}`);
+    const syncs = page.getByRole('table', { name: 'Syncs' }).locator('tbody tr[data-sync]');
+    await expect.poll(() => syncs.count()).toBe(20);
+    expect(await syncs.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sync')))).toEqual(vaultSyncs.slice(0, 20));
+    await page.getByRole('button', { name: 'Show older syncs' }).click();
+    await expect.poll(() => syncs.count()).toBe(21);
+    expect(await syncs.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sync')))).toEqual(vaultSyncs);
+    expect(await page.getByRole('button', { name: 'Show older syncs' }).count()).toBe(0);
     expect(ui.consoleErrors).toEqual([]);
   });
 

@@ -1,5 +1,4 @@
 import { ApiError, api } from '../../api/client';
-import { rememberSync } from './sync-history';
 import type { Sync } from './types';
 import { pollDelay, type StepId, type StepState, uploadContentType } from './upload-steps';
 
@@ -88,7 +87,6 @@ export async function runFileSync(file: File, accountId: string, events: FileSyn
     current = 'sync';
     events.step('sync', 'active');
     const started = await api.put<{ sync: { id: string; status: string } }>('/v1.0/services/sync/custom', { idFile: registered.id, idAppAccount: accountId });
-    rememberSync(accountId, started.sync.id);
     events.step('sync', 'done', `sync ${started.sync.id}`);
 
     current = 'poll';

@@ -71,10 +71,20 @@ export interface Sync {
   idAppAccount: string;
   idFile: number;
   counts: Partial<{ users: number; licenses: number; licenseUsers: number; removedUsers: number; removedLicenses: number; rowErrors: number }>;
+  /** How many rows were refused (counts.rowErrors once finished, else the errors kept). */
+  rowErrorCount: number;
   rowErrors: RowError[];
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
+}
+
+/** A sync as GET /v1.0/services/sync/custom?idAppAccount= lists it: without its rowErrors. */
+export type SyncSummary = Omit<Sync, 'rowErrors'>;
+
+export interface SyncPage {
+  syncs: SyncSummary[];
+  nextCursor: string | null;
 }
 
 export function syncTone(status: string | null | undefined): 'good' | 'bad' | 'warn' | 'info' | 'neutral' {
