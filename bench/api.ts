@@ -1,11 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import { startTestServer, type TestServer } from '../test/helpers/server.js';
-import { type BenchResult, compare, describeEnvironment, formatResult, median, round, type SideStats } from './lib/measure.js';
+import { type BenchResult, compare, runIfMain, median, round, type SideStats } from './lib/measure.js';
 import { type BenchStore, benchStores, onStore } from './lib/stores.js';
 
 /**
@@ -142,12 +140,4 @@ export async function run(): Promise<BenchResult[]> {
   return results;
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && import.meta.url === pathToFileURL(path.resolve(entry)).href;
-}
-
-if (isMain()) {
-  console.log(describeEnvironment());
-  for (const result of await run()) console.log(formatResult(result));
-}
+await runIfMain(import.meta.url, run);

@@ -1,12 +1,10 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { ConnectionGates } from '../src/engine/connection-gate.js';
 import { Executor } from '../src/engine/executor.js';
 import { OutboundClient } from '../src/engine/http-client.js';
 import { type EngineTarget, IntegrationEngine, type SendFn } from '../src/engine/integration-engine.js';
 import { parseOutboundAllow } from '../src/engine/outbound-policy.js';
-import { type BenchResult, compare, describeEnvironment, formatResult, interleave } from './lib/measure.js';
+import { type BenchResult, compare, runIfMain, interleave } from './lib/measure.js';
 import { type PagedServer, startPagedServer } from './lib/paged-server.js';
 
 /**
@@ -142,12 +140,4 @@ export async function run(): Promise<BenchResult[]> {
   });
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && import.meta.url === pathToFileURL(path.resolve(entry)).href;
-}
-
-if (isMain()) {
-  console.log(describeEnvironment());
-  for (const result of await run()) console.log(formatResult(result));
-}
+await runIfMain(import.meta.url, run);

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { applySync } from '../src/inventory/sync-apply.js';
 import type { StatementTimes } from '../src/inventory/sync-writer.js';
 import { readSyncPayload } from '../src/inventory/payload/stream.js';
@@ -13,7 +13,7 @@ import { validateLicense, validateLicenseUser, validateUser, ValidUsers } from '
 import { migrateToLatest } from '../src/store/db.js';
 import { call, cliEnv, freePort, waitForHealth } from '../test/helpers/process.js';
 import { createTestStoreEnv } from '../test/helpers/store.js';
-import { type BenchResult, compare, describeEnvironment, formatResult, interleave, round } from './lib/measure.js';
+import { type BenchResult, compare, runIfMain, interleave, round } from './lib/measure.js';
 
 /**
  * Custom-integration file sync at scale: a payload of USERS users and LICENSES licenses (each with
@@ -360,12 +360,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && import.meta.url === pathToFileURL(path.resolve(entry)).href;
-}
-
-if (isMain()) {
-  console.log(describeEnvironment());
-  for (const result of await run()) console.log(formatResult(result));
-}
+await runIfMain(import.meta.url, run);

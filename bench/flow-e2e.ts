@@ -3,11 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { compileMapping, type ImportMappingSpec } from '../src/mapping/index.js';
 import { startTestServer, type TestServer } from '../test/helpers/server.js';
-import { type BenchResult, compare, describeEnvironment, formatResult, interleave, round } from './lib/measure.js';
+import { type BenchResult, compare, runIfMain, interleave, round } from './lib/measure.js';
 import { type BenchStore, benchStores, onStore } from './lib/stores.js';
 
 /**
@@ -454,12 +453,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && import.meta.url === pathToFileURL(path.resolve(entry)).href;
-}
-
-if (isMain()) {
-  console.log(describeEnvironment());
-  for (const result of await run()) console.log(formatResult(result));
-}
+await runIfMain(import.meta.url, run);

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import jsonata from 'jsonata';
 import { compileMapping, type ImportMappingSpec, type MappingResult } from '../src/mapping/index.js';
-import { type BenchResult, compare, describeEnvironment, formatResult, interleave } from './lib/measure.js';
+import { type BenchResult, compare, runIfMain, interleave } from './lib/measure.js';
 
 /**
  * Mapping throughput: 1,000,000 generated records through a 12-field mapping (plain paths, nested
@@ -162,12 +160,4 @@ export async function run(): Promise<BenchResult[]> {
   return [compare('mapping (compiled vs hand-written)', hand, viaCompiled, VS_HAND, [shape]), compare('mapping (compiled vs JSONata)', viaJsonata, viaCompiled, VS_JSONATA)];
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && import.meta.url === pathToFileURL(path.resolve(entry)).href;
-}
-
-if (isMain()) {
-  console.log(describeEnvironment());
-  for (const result of await run()) console.log(formatResult(result));
-}
+await runIfMain(import.meta.url, run);

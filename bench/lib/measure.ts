@@ -1,4 +1,6 @@
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 /**
@@ -190,4 +192,15 @@ export function formatResult(result: BenchResult): string {
     `  candidate ${formatSide(result.candidate, result.unit)}`,
     ...(result.notes ?? []).map((note) => `  · ${note}`),
   ].join('\n');
+}
+
+/**
+ * Runs a benchmark module's `run()` and prints its results when the module is the entry point
+ * (`npx tsx bench/<name>.ts`); `bench/run.ts` imports the same module and calls `run()` itself.
+ */
+export async function runIfMain(moduleUrl: string, run: () => Promise<BenchResult[]>): Promise<void> {
+  const entry = process.argv[1];
+  if (entry === undefined || moduleUrl !== pathToFileURL(path.resolve(entry)).href) return;
+  console.log(describeEnvironment());
+  for (const result of await run()) console.log(formatResult(result));
 }

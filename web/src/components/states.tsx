@@ -72,7 +72,26 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'bad' | 'warn' | 'info'; children: ReactNode }) {
+export type BadgeTone = 'neutral' | 'good' | 'bad' | 'warn' | 'info';
+
+/** The badge tone of a run's or a sync's status (success, partial, failed, queued, running). */
+export function statusTone(status: string | null | undefined): BadgeTone {
+  switch (status) {
+    case 'success':
+      return 'good';
+    case 'failed':
+      return 'bad';
+    case 'partial':
+      return 'warn';
+    case 'queued':
+    case 'running':
+      return 'info';
+    default:
+      return 'neutral';
+  }
+}
+
+export function Badge({ tone = 'neutral', children }: { tone?: BadgeTone; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 

@@ -72,18 +72,4 @@ export interface ConnectionSummary {
   offline?: boolean;
 }
 
-export function statusTone(status: string): 'good' | 'bad' | 'warn' | 'info' | 'neutral' {
-  switch (status) {
-    case 'success':
-      return 'good';
-    case 'failed':
-      return 'bad';
-    case 'partial':
-      return 'warn';
-    case 'queued':
-    case 'running':
-      return 'info';
-    default:
-      return 'neutral';
-  }
-}
+export { statusTone } from '../../components/states';

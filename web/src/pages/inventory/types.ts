@@ -87,17 +87,4 @@ export interface SyncPage {
   nextCursor: string | null;
 }
 
-export function syncTone(status: string | null | undefined): 'good' | 'bad' | 'warn' | 'info' | 'neutral' {
-  switch (status) {
-    case 'success':
-      return 'good';
-    case 'failed':
-      return 'bad';
-    case 'partial':
-      return 'warn';
-    case 'running':
-      return 'info';
-    default:
-      return 'neutral';
-  }
-}
+export { statusTone as syncTone } from '../../components/states';
