@@ -13,6 +13,7 @@ import { validateLicense, validateLicenseUser, validateUser, ValidUsers } from '
 import { migrateToLatest } from '../src/store/db.js';
 import { call, cliEnv, freePort, waitForHealth } from '../test/helpers/process.js';
 import { createTestStoreEnv } from '../test/helpers/store.js';
+import { type BenchStore, benchStores, onStore } from './lib/stores.js';
 import { type BenchResult, compare, runIfMain, interleave, round } from './lib/measure.js';
 
 /**
@@ -24,15 +25,15 @@ import { type BenchResult, compare, runIfMain, interleave, round } from './lib/m
  *
  * The server runs as deployed — `node dist/cli/main.js start` in its own process (the build is
  * refreshed first when a source is newer) — so its peak RSS (VmHWM) and CPU are the sync's, not
- * this client's or the TypeScript loader's. On SQLite (embedded) and, with TEST_DATABASE_URL, on
- * PostgreSQL in a private schema.
+ * this client's or the TypeScript loader's. On SQLite (embedded) and on PostgreSQL in a private
+ * schema of BENCH_DATABASE_URL (bench/lib/stores.ts; skipped with a note when it does not answer).
  *
  * Baseline: the same file streamed from disk through the payload reader and the row validators
  * only (no HTTP, no database, this process), so the ratio shows what the upload and the store
  * writes cost. The issue's absolute goal (≤ 10 s sync and ≤ 300 MB peak RSS on 2 cores, embedded
  * store) is checked separately and given in the notes.
  *
- *   npx tsx bench/file-sync.ts                       # SQLite (and Postgres when TEST_DATABASE_URL is set)
+ *   npx tsx bench/file-sync.ts                       # SQLite and PostgreSQL (BENCH_DATABASE_URL; BENCH_STORES=sqlite for one)
  *   FILE_SYNC_SECTIONS=1 npx tsx bench/file-sync.ts  # always add where the sync spends its time
  *
  * Runs on one app account: the first timed run is the initial import, later ones re-sync the
@@ -299,12 +300,9 @@ async function sections(kind: 'sqlite' | 'postgres', file: string): Promise<stri
 
 // ---------------------------------------------------------------- run
 
-async function onStore(kind: 'sqlite' | 'postgres', file: string, fileBytes: number): Promise<BenchResult> {
-  const storeKind = process.env.SWITCHYARD_TEST_STORE;
-  process.env.SWITCHYARD_TEST_STORE = kind;
+/** One upload and sync against a server on `kind` (run inside stores.ts's onStore, which points the test store helpers at it). */
+async function syncOnStore(kind: BenchStore, file: string, fileBytes: number): Promise<BenchResult> {
   const storeEnv = createTestStoreEnv();
-  if (storeKind === undefined) delete process.env.SWITCHYARD_TEST_STORE;
-  else process.env.SWITCHYARD_TEST_STORE = storeKind;
   const server = await startServer(storeEnv.env);
   try {
     const idle = await procStatus(server.pid);
@@ -352,8 +350,8 @@ export async function run(): Promise<BenchResult[]> {
   const file = path.join(dir, 'payload.json');
   try {
     const fileBytes = await writePayload(file);
-    const results = [await onStore('sqlite', file, fileBytes)];
-    if (process.env.TEST_DATABASE_URL) results.push(await onStore('postgres', file, fileBytes));
+    const results: BenchResult[] = [];
+    for (const store of await benchStores('file-sync')) results.push(await onStore(store, () => syncOnStore(store, file, fileBytes)));
     return results;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

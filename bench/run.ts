@@ -66,7 +66,7 @@ function markdown(list: BenchResult[], failed: typeof failures): string {
     `Machine: ${describeEnvironment(env)}`,
     '',
     'ratio = candidate throughput / baseline throughput, both run interleaved in the same process (medians).',
-    'api and flow-e2e run on the embedded SQLite store and on PostgreSQL (a private schema); file-sync runs on SQLite (its goal is set on the embedded store); engine-paging and mapping touch no store.',
+    'api, file-sync and flow-e2e run on the embedded SQLite store and on PostgreSQL (a private schema; the file-sync goal is set on the embedded store); engine-paging and mapping touch no store.',
     '',
     '| benchmark | baseline | candidate | ratio | goal | pass |',
     '| --- | --- | --- | --- | --- | --- |',

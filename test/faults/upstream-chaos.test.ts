@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosSource, type RecordingTarget, startChaosSource, startRecordingTarget } from '../helpers/faults.js';
+import { createChaosFlow, type JobView } from '../helpers/fault-flows.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -19,8 +20,6 @@ const SEED = Number(process.env.FAULT_SEED ?? 20261123);
 let server: TestServer;
 let source: ChaosSource;
 let target: RecordingTarget;
-
-type JobView = { _id: string; status: string; error: string | null; attempt: number; counts: { pages: number; exported: number; imported: number; failed: number; ignored: number } };
 
 async function ok<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await server.request<T>(method, path, body);
@@ -47,22 +46,7 @@ describe(`a ${TOTAL.toLocaleString('en-US')}-record flow between a faulty source
   let job: JobView;
 
   it('runs to the end despite the faults', async () => {
-    const from = await ok<{ _id: string }>('POST', '/v1/connections', { type: 'http', name: 'chaos source', http: { baseURI: source.url } });
-    const to = await ok<{ _id: string }>('POST', '/v1/connections', { type: 'http', name: 'chaos target', http: { baseURI: target.url } });
-    const exp = await ok<{ _id: string }>('POST', '/v1/exports', {
-      name: 'records',
-      _connectionId: from._id,
-      http: { relativeURI: '/records?page={{export.http.paging.page}}', method: 'GET', paging: { method: 'page' }, response: { resourcePath: 'records' } },
-    });
-    const imp = await ok<{ _id: string }>('POST', '/v1/imports', {
-      name: 'contacts',
-      _connectionId: to._id,
-      mapping: { fields: [{ extract: 'id', generate: 'ref' }, { extract: 'name', generate: 'fullName' }] },
-      http: { relativeURI: '/contacts', method: 'POST', batchSize: BATCH },
-    });
-    importId = imp._id;
-    const flow = await ok<{ _id: string }>('POST', '/v1/flows', { name: 'chaos', pageGenerators: [{ _exportId: exp._id }], pageProcessors: [{ type: 'import', _importId: imp._id }] });
-    flowId = flow._id;
+    ({ flowId, importId } = await createChaosFlow((m, p, b) => server.request(m, p, b), { sourceUrl: source.url, targetUrl: target.url, batchSize: BATCH }));
     const run = await ok<{ _jobId: string }>('POST', `/v1/flows/${flowId}/run`);
     await server.context.jobLoop.drain(240_000);
     job = await ok<JobView>('GET', `/v1/jobs/${run._jobId}`);
